@@ -1,0 +1,25 @@
+// The one contract: every operation declared once with its input schema and result type. The
+// Electron IPC bridge, web mode, the CLI and the renderer's client are all driven from this table.
+// The renderer imports this file with `import type` only.
+import type { z } from 'zod';
+import type { OpSpec } from './define';
+import { foundationOps } from './ops/foundation';
+
+export const contract = {
+  ...foundationOps,
+};
+
+export type Contract = typeof contract;
+export type OpName = keyof Contract;
+export type OpInput<N extends OpName> = z.input<Contract[N]['input']>;
+export type OpParsedInput<N extends OpName> = z.output<Contract[N]['input']>;
+export type OpResult<N extends OpName> = Contract[N] extends OpSpec<z.ZodType, infer R> ? R : never;
+
+export type { AppEvent } from './events';
+export type { WireError, ErrorCode } from './errors';
+export type { PageRequest, PageResult, ColumnFilter } from './grid-types';
+export type { JobState } from '../jobs/runner';
+export type { AppInfo, Overview, SettingsView } from './ops/foundation';
+export type { OrderGridRow, PaymentGridRow, OrderPicture, ChannelTotals } from '../store/orders';
+export type { AuditRow } from '../store/audit';
+export type { Labels, Language } from '../domain/labels';

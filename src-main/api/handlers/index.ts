@@ -1,0 +1,10 @@
+// The handler table: one entry per contract operation (the type makes a missing one a compile error).
+import type { AppContext } from '../context';
+import type { OpName, OpParsedInput, OpResult } from '../contract';
+import { foundationHandlers } from './foundation';
+
+export type Handlers = { [N in OpName]: (input: OpParsedInput<N>, ctx: AppContext) => Promise<OpResult<N>> };
+
+export const handlers: Handlers = {
+  ...foundationHandlers,
+};

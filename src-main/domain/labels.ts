@@ -1,0 +1,62 @@
+// Names of coded values in both languages. The renderer receives them through app.info (it may not
+// import src-main), and exports use them, so a channel is called the same everywhere.
+import { CHANNELS } from './channels';
+
+export type Language = 'zh' | 'en';
+
+const zh = {
+  channel: Object.fromEntries(CHANNELS.map((c) => [c.code, c.zh])),
+  billingKind: {
+    small_deposit: '小定',
+    large_deposit: '大定',
+    final_payment: '尾款',
+    accessories: '精品附件',
+    window_film: '贴膜',
+    repair: '维修',
+    leasing: '融资租赁',
+  },
+  method: {
+    app: 'App支付',
+    web_qr: '网页扫码',
+    pos_card: 'POS刷卡',
+    pos_scan: 'POS扫码',
+    cash: '现金',
+    wire: '电汇',
+    loan_disbursement: '贷款放款',
+  },
+  orderStatus: { created: '已下单', locked: '已锁单', delivered: '已交付', cancelled: '已取消' },
+  paymentStatus: { success: '成功', closed: '已关闭', reversed: '已冲正' },
+  refundStatus: { success: '成功', processing: '处理中', failed: '失败' },
+  billingStatus: { open: '待支付', paid: '已支付', cancelled: '已取消', refunded: '已退款' },
+  subOrderKind: { charging_pile: '充电桩报装单', funds: '资金单', car_loan: '车贷金融单', production: '车辆生产单' },
+};
+
+const en: typeof zh = {
+  channel: Object.fromEntries(CHANNELS.map((c) => [c.code, c.en])),
+  billingKind: {
+    small_deposit: 'Small deposit',
+    large_deposit: 'Large deposit',
+    final_payment: 'Final payment',
+    accessories: 'Accessories',
+    window_film: 'Window film',
+    repair: 'Repair',
+    leasing: 'Leasing',
+  },
+  method: {
+    app: 'App',
+    web_qr: 'Web QR',
+    pos_card: 'POS card',
+    pos_scan: 'POS scan',
+    cash: 'Cash',
+    wire: 'Wire',
+    loan_disbursement: 'Loan disbursement',
+  },
+  orderStatus: { created: 'Created', locked: 'Locked', delivered: 'Delivered', cancelled: 'Cancelled' },
+  paymentStatus: { success: 'Success', closed: 'Closed', reversed: 'Reversed' },
+  refundStatus: { success: 'Success', processing: 'Processing', failed: 'Failed' },
+  billingStatus: { open: 'Open', paid: 'Paid', cancelled: 'Cancelled', refunded: 'Refunded' },
+  subOrderKind: { charging_pile: 'Charging pile', funds: 'Funds order', car_loan: 'Car loan', production: 'Production' },
+};
+
+export const LABELS = { zh, en };
+export type Labels = typeof zh;

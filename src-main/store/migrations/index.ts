@@ -1,0 +1,11 @@
+// Numbered migrations, applied in order. Each is a TypeScript module holding its SQL text so the same
+// file works under tsx, Vitest and the electron-vite bundle without a file-system lookup at run time.
+import * as m0001 from './0001_init';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...m0001 }];
