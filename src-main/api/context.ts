@@ -15,6 +15,8 @@ export interface AppContext {
   secrets: SecretStore;
   mode: 'electron' | 'web' | 'cli';
   emit(event: AppEvent): void;
+  /** Listen to events (web mode's event stream, Electron's webContents); returns the unsubscribe. */
+  subscribe(listener: (event: AppEvent) => void): () => void;
 }
 
 export async function createContext(opts: {
@@ -37,6 +39,10 @@ export async function createContext(opts: {
     secrets: opts.secrets ?? new FileSecretStore(join(opts.dataDir, 'secrets.json')),
     mode: opts.mode,
     emit,
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
   };
 }
 

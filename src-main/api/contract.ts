@@ -4,9 +4,11 @@
 import type { z } from 'zod';
 import type { OpSpec } from './define';
 import { foundationOps } from './ops/foundation';
+import { statementOps } from './ops/statements';
 
 export const contract = {
   ...foundationOps,
+  ...statementOps,
 };
 
 export type Contract = typeof contract;
@@ -22,4 +24,14 @@ export type { JobState } from '../jobs/runner';
 export type { AppInfo, Overview, SettingsView } from './ops/foundation';
 export type { OrderGridRow, PaymentGridRow, OrderPicture, ChannelTotals } from '../store/orders';
 export type { AuditRow } from '../store/audit';
+export type { CalendarCell, StatementFileRow, StatementLineRow } from '../store/statements';
+export type { ImportReport, ImportIssue } from '../statements/import';
 export type { Labels, Language } from '../domain/labels';
+
+/** What the preload exposes as window.otd (and what web mode's client implements the same way). */
+export interface OtdBridge {
+  call(name: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: import('./errors').WireError }>;
+  onEvent(listener: (event: import('./events').AppEvent) => void): () => void;
+  /** Save a finished export job's file where the user chooses (Electron) or download it (web). */
+  saveJobFile(jobId: string): Promise<{ saved: boolean; path?: string }>;
+}

@@ -95,8 +95,11 @@ export interface ParseOptions {
   expectedDate?: string; // from the request (WeChat has no date in the file)
   expectedMerchant?: string;
   profile?: unknown; // a column profile, for profile-driven formats
-  /** Receives statement lines in batches; the parser keeps none of them. */
-  emit: (lines: StatementLine[]) => void;
+  /**
+   * Receives statement lines in batches; the parser keeps none of them. Parsers must await it:
+   * the import writes each batch to the store before the next is read, so memory stays flat.
+   */
+  emit: (lines: StatementLine[]) => void | Promise<void>;
 }
 
 export interface StatementParser {

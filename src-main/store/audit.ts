@@ -1,5 +1,6 @@
 // Aggregate: the append-only audit log (triggers in migration 1 refuse UPDATE and DELETE).
 import type { ReadDb, WriteTx } from './db';
+import type { GridOwner } from './grid';
 import { queryPage, type GridSpec } from './grid';
 import type { PageRequest, PageResult } from '../api/grid-types';
 
@@ -46,6 +47,7 @@ export const AUDIT_GRID: GridSpec = {
   },
   defaultSort: 'a.id DESC',
   tieBreak: 'a.id',
+  base: { table: 'audit_log', alias: 'a' },
 };
 
 export interface AuditRow {
@@ -60,6 +62,6 @@ export interface AuditRow {
   reason: string | null;
 }
 
-export function pageAudit(read: ReadDb, req: PageRequest): Promise<PageResult<AuditRow>> {
-  return queryPage(read, AUDIT_GRID, req);
+export function pageAudit(db: GridOwner, req: PageRequest): Promise<PageResult<AuditRow>> {
+  return queryPage(db.read, AUDIT_GRID, req, db);
 }

@@ -74,6 +74,8 @@ const CHUNK = 5000;
 
 export class Db {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Bumped after every committed write: caches of query results compare against it. */
+  generation = 0;
 
   private constructor(
     readonly file: string,
@@ -83,7 +85,7 @@ export class Db {
 
   static async open(file: string): Promise<Db> {
     const writer = await Connection.open(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
-    await writer.exec('PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+    await writer.exec('PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
     if (file !== ':memory:') await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     // An in-memory database is private to its connection, so reads share the writer there.
     const reader =
@@ -129,6 +131,7 @@ export class Db {
     try {
       const result = await fn(tx);
       await c.exec('COMMIT');
+      this.generation++;
       return result;
     } catch (err) {
       await c.exec('ROLLBACK').catch(() => undefined);

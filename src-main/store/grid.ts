@@ -12,10 +12,22 @@ export interface GridSpec {
   whereParams?: SqlValue[];
   columns: Record<string, { sql: string; type: ColumnType }>;
   defaultSort: string; // ORDER BY text used when the grid asks for no sort
-  tieBreak: string; // unique column(s) appended to every ORDER BY so pages are stable
+  tieBreak: string; // a unique column appended to every ORDER BY (without direction) so pages are stable
+  /**
+   * The grid's main table. When the sort and filters touch only its columns, the page is found on
+   * that table alone (its indexes cover the OFFSET walk) and only the page's rows are joined, and
+   * the count runs without the join: a deep page of a million payments then costs an index walk.
+   */
+  base?: { table: string; alias: string };
 }
 
 export class GridRequestError extends Error {}
+
+/** What a page query needs of the store: its read handle and its write generation (count cache). */
+export interface GridOwner {
+  read: ReadDb;
+  generation: number;
+}
 
 function escapeLike(v: string): string {
   return v.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -94,11 +106,26 @@ export function buildPageQuery(spec: GridSpec, req: Omit<PageRequest, 'startRow'
     if (!col) throw new GridRequestError(`the grid has no column "${s.colId}" to sort on`);
     return `${col.sql} ${s.sort === 'desc' ? 'DESC' : 'ASC'}`;
   });
-  const orderBy = `${order.length ? order.join(', ') : spec.defaultSort}, ${spec.tieBreak}`;
+  const main = order.length ? order.join(', ') : spec.defaultSort;
+  // The tie-break follows the last term's direction so one index walk (its rowid suffix
+  // included) yields the whole order, with no sort step.
+  const orderBy = `${main}, ${spec.tieBreak}${/\bDESC$/i.test(main) ? ' DESC' : ''}`;
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const select = Object.entries(spec.columns)
     .map(([id, c]) => `${c.sql} AS "${id}"`)
     .join(', ');
+  const used = [...where, orderBy].join(' ');
+  const onBase = spec.base && [...used.matchAll(/\b([a-z]\w*)\./g)].every((m) => m[1] === spec.base!.alias);
+  if (onBase) {
+    const { table, alias } = spec.base!;
+    return {
+      rowsSql: `SELECT ${select} FROM ${spec.from} WHERE ${alias}.rowid IN (SELECT ${alias}.rowid FROM ${table} ${alias} ${whereSql} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
+      countSql: `SELECT count(*) AS n FROM ${table} ${alias} ${whereSql}`,
+      params,
+      orderBy,
+      whereSql,
+    };
+  }
   return {
     rowsSql: `SELECT ${select} FROM ${spec.from} ${whereSql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
     countSql: `SELECT count(*) AS n FROM ${spec.from} ${whereSql}`,
@@ -108,14 +135,40 @@ export function buildPageQuery(spec: GridSpec, req: Omit<PageRequest, 'startRow'
   };
 }
 
-export async function queryPage<T>(read: ReadDb, spec: GridSpec, req: PageRequest): Promise<PageResult<T>> {
+/**
+ * Row counts of grid queries, kept until the next write: scrolling asks for the same count on every
+ * block, and counting a million rows costs far more than the page itself.
+ */
+const countCache = new WeakMap<object, { generation: number; counts: Map<string, number> }>();
+
+async function cachedCount(read: ReadDb, owner: { generation: number } | undefined, sql: string, params: SqlValue[]): Promise<number> {
+  const key = `${sql}\u0000${JSON.stringify(params)}`;
+  let entry = owner ? countCache.get(owner) : undefined;
+  if (owner && (!entry || entry.generation !== owner.generation)) {
+    entry = { generation: owner.generation, counts: new Map() };
+    countCache.set(owner, entry);
+  }
+  const hit = entry?.counts.get(key);
+  if (hit !== undefined) return hit;
+  const n = (await read.get<{ n: number }>(sql, params))?.n ?? 0;
+  if (entry && entry.counts.size < 200) entry.counts.set(key, n);
+  return n;
+}
+
+/** One page of a grid. Pass the store as `owner` to reuse row counts until the next write. */
+export async function queryPage<T>(
+  read: ReadDb,
+  spec: GridSpec,
+  req: PageRequest,
+  owner?: { generation: number },
+): Promise<PageResult<T>> {
   const q = buildPageQuery(spec, req);
   const limit = Math.max(0, Math.min(req.endRow - req.startRow, 1000));
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     read.all<T>(q.rowsSql, [...q.params, limit, req.startRow]),
-    read.get<{ n: number }>(q.countSql, q.params),
+    cachedCount(read, owner, q.countSql, q.params),
   ]);
-  return { rows, total: count?.n ?? 0 };
+  return { rows, total };
 }
 
 /** Every row in grid order, in pages, for exports; stops early when the signal is aborted. */

@@ -5,7 +5,7 @@ import { businessDate } from '../domain/dates';
 import { channelOrderSql } from '../domain/channels';
 import type { BillingRecord, PaymentRecord, RefundRecord, VehicleOrderRecord } from '../central/records';
 import type { ReadDb, SqlValue, WriteTx } from './db';
-import { queryPage, type GridSpec } from './grid';
+import { queryPage, type GridOwner, type GridSpec } from './grid';
 import type { PageRequest, PageResult } from '../api/grid-types';
 
 function upsertTail(table: string, key: string, columns: readonly string[]): string {
@@ -179,7 +179,8 @@ export const PAYMENT_GRID: GridSpec = {
     payerName: { sql: 'p.payer_name', type: 'text' },
   },
   defaultSort: 'p.paid_at DESC',
-  tieBreak: 'p.payment_no',
+  tieBreak: 'p.rowid', // every index ends in the rowid, so the index alone gives the full order
+  base: { table: 'payment', alias: 'p' },
 };
 
 export const ORDER_GRID: GridSpec = {
@@ -200,7 +201,8 @@ export const ORDER_GRID: GridSpec = {
     createdAt: { sql: 'o.created_at', type: 'date' },
   },
   defaultSort: 'o.created_at DESC',
-  tieBreak: 'o.order_no',
+  tieBreak: 'o.rowid',
+  base: { table: 'vehicle_order', alias: 'o' },
 };
 
 export interface PaymentGridRow {
@@ -238,12 +240,12 @@ export interface OrderGridRow {
   createdAt: string;
 }
 
-export function pagePayments(read: ReadDb, req: PageRequest): Promise<PageResult<PaymentGridRow>> {
-  return queryPage(read, PAYMENT_GRID, req);
+export function pagePayments(db: GridOwner, req: PageRequest): Promise<PageResult<PaymentGridRow>> {
+  return queryPage(db.read, PAYMENT_GRID, req, db);
 }
 
-export function pageOrders(read: ReadDb, req: PageRequest): Promise<PageResult<OrderGridRow>> {
-  return queryPage(read, ORDER_GRID, req);
+export function pageOrders(db: GridOwner, req: PageRequest): Promise<PageResult<OrderGridRow>> {
+  return queryPage(db.read, ORDER_GRID, req, db);
 }
 
 export interface OrderPicture {

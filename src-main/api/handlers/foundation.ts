@@ -91,9 +91,9 @@ export const foundationHandlers: Pick<
   'jobs.list': async (_input, ctx) => ctx.jobs.list(),
   'jobs.cancel': async ({ jobId }, ctx) => ({ cancelled: ctx.jobs.cancel(jobId) }),
 
-  'orders.page': (req, ctx) => gridQuery(() => pageOrders(ctx.store.read, req)),
+  'orders.page': (req, ctx) => gridQuery(() => pageOrders(ctx.store, req)),
   'orders.get': async ({ orderNo }, ctx) => orderPicture(ctx.store.read, orderNo),
-  'payments.page': (req, ctx) => gridQuery(() => pagePayments(ctx.store.read, req)),
+  'payments.page': (req, ctx) => gridQuery(() => pagePayments(ctx.store, req)),
 
   'export.grid': async ({ grid, sortModel, filterModel, language: lang }, ctx) => {
     const dir = join(ctx.dataDir, 'exports');
@@ -155,5 +155,5 @@ export const foundationHandlers: Pick<
     return listUsers(ctx.store.read);
   },
 
-  'audit.page': (req, ctx) => gridQuery(() => pageAudit(ctx.store.read, req)),
+  'audit.page': (req, ctx) => gridQuery(() => pageAudit(ctx.store, req)),
 };

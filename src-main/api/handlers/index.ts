@@ -2,9 +2,11 @@
 import type { AppContext } from '../context';
 import type { OpName, OpParsedInput, OpResult } from '../contract';
 import { foundationHandlers } from './foundation';
+import { statementHandlers } from './statements';
 
 export type Handlers = { [N in OpName]: (input: OpParsedInput<N>, ctx: AppContext) => Promise<OpResult<N>> };
 
 export const handlers: Handlers = {
   ...foundationHandlers,
+  ...statementHandlers,
 };

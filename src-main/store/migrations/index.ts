@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order. Each is a TypeScript module holding its SQL text so the same
 // file works under tsx, Vitest and the electron-vite bundle without a file-system lookup at run time.
 import * as m0001 from './0001_init';
+import * as m0002 from './0002_statements';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...m0001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...m0001 },
+  { version: 2, ...m0002 },
+];

@@ -1,0 +1,55 @@
+// The demo company: a sandbox central platform on loopback plus a local store configured to sync
+// from it, with two local users (a preparer and a reviewer) so four-eyes actions can be tried.
+import { join } from 'node:path';
+import { createContext, type AppContext } from './context';
+import type { SecretStore } from './secrets';
+import type { AppEvent } from './events';
+import { startSandbox } from '../sandbox';
+import { addUser, listUsers, putSetting } from '../store/settings';
+import { audit } from '../store/audit';
+import { SECRET_CENTRAL_TOKEN, SETTING_CENTRAL_URL } from './handlers/foundation';
+
+export const DEMO_USERS = [
+  { userId: 'zhang.kj', displayName: '张会计' },
+  { userId: 'li.fh', displayName: '李复核' },
+];
+
+export interface DemoCompany {
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+export async function openDemoCompany(opts: {
+  dataDir: string;
+  mode: AppContext['mode'];
+  seed?: number;
+  orders?: number;
+  secrets?: SecretStore;
+  onEvent?: (e: AppEvent) => void;
+}): Promise<DemoCompany> {
+  const sandbox = await startSandbox({ port: 0, seed: opts.seed ?? 1, orders: opts.orders ?? 2000 });
+  const ctx = await createContext({
+    dbFile: join(opts.dataDir, 'demo.sqlite'),
+    dataDir: opts.dataDir,
+    mode: opts.mode,
+    secrets: opts.secrets,
+    onEvent: opts.onEvent,
+  });
+  await ctx.secrets.set(SECRET_CENTRAL_TOKEN, sandbox.token);
+  const existing = new Set((await listUsers(ctx.store.read)).map((u) => u.userId));
+  await ctx.store.write(async (tx) => {
+    await putSetting(tx, SETTING_CENTRAL_URL, sandbox.url);
+    for (const u of DEMO_USERS.filter((u) => !existing.has(u.userId))) {
+      await addUser(tx, u);
+      await audit(tx, { userId: 'system', action: 'users.add', entity: 'app_user', entityId: u.userId, after: u, reason: 'demo company' });
+    }
+  });
+  return {
+    ctx,
+    close: async () => {
+      await ctx.jobs.shutdown();
+      await sandbox.close();
+      await ctx.store.close();
+    },
+  };
+}

@@ -1,0 +1,571 @@
+// WeChat Pay trade bill (交易账单), design/statement-formats.md §1.
+//
+// Layout: a header line, detail rows, a summary-header line and a summary-values line. Every value
+// starts with a backtick; a line is split on "," only where a backtick follows, and must have as
+// many fields as the header. Columns are found by header name (with the names of older layouts as
+// aliases), never by position, so ALL (27), SUCCESS (20), REFUND (29) and the legacy 24-column
+// layout all go through the same code.
+//
+// Signs: a payment row gives +应结订单金额; a refund row (交易状态 REFUND) gives −退款金额 and
+// carries its fee as printed (negative: the fee comes back). The file has no date and no merchant
+// of its own; both come from the request (opts) and are checked against every row.
+//
+// Streaming: lines are read one at a time from source.lines() and handed on in batches of 2000;
+// only counters, sums, a compact id set and capped issue lists are kept, so memory stays flat.
+import { beijingWallClockToIso, businessDate, addDays, isIsoDate } from '../../domain/dates';
+import { MoneyFormatError, fenToYuanText, yuanToFen } from '../../domain/money';
+import { SourceError } from '../source';
+import {
+  CompactIdSet,
+  DayTally,
+  IssueLog,
+  LineBatcher,
+  foldWidth,
+  hasDecodeDamage,
+  normaliseHeader,
+  splitMarkedLine,
+  unescapeLiteralBreaks,
+} from '../text';
+import type {
+  Detection,
+  LineKind,
+  ParseOptions,
+  ParseOutcome,
+  SniffInput,
+  StatementLine,
+  StatementParser,
+  StatementSource,
+  SummaryTotals,
+} from '../types';
+
+type Col =
+  | 'time'
+  | 'appId'
+  | 'mchId'
+  | 'subMchId'
+  | 'deviceInfo'
+  | 'transactionId'
+  | 'outTradeNo'
+  | 'openId'
+  | 'tradeType'
+  | 'tradeState'
+  | 'bankType'
+  | 'currency'
+  | 'settlementTotal'
+  | 'coupon'
+  | 'refundApplyTime'
+  | 'refundSuccessTime'
+  | 'refundId'
+  | 'outRefundNo'
+  | 'refundFee'
+  | 'couponRefund'
+  | 'refundChannel'
+  | 'refundStatus'
+  | 'body'
+  | 'attach'
+  | 'fee'
+  | 'rate'
+  | 'totalFee'
+  | 'appliedRefund'
+  | 'rateRemark';
+
+/** Header names by column; the first is today's name, the others are older layouts' names. */
+const COLUMNS: Record<Col, string[]> = {
+  time: ['交易时间'],
+  appId: ['公众账号ID'],
+  mchId: ['商户号'],
+  subMchId: ['特约商户号', '子商户号'],
+  deviceInfo: ['设备号'],
+  transactionId: ['微信订单号'],
+  outTradeNo: ['商户订单号'],
+  openId: ['用户标识'],
+  tradeType: ['交易类型'],
+  tradeState: ['交易状态'],
+  bankType: ['付款银行'],
+  currency: ['货币种类'],
+  settlementTotal: ['应结订单金额', '总金额'],
+  coupon: ['代金券金额', '代金券或立减优惠金额', '企业红包金额'],
+  refundApplyTime: ['退款申请时间'],
+  refundSuccessTime: ['退款成功时间'],
+  refundId: ['微信退款单号'],
+  outRefundNo: ['商户退款单号'],
+  refundFee: ['退款金额'],
+  couponRefund: ['充值券退款金额', '代金券或立减优惠退款金额', '企业红包退款金额'],
+  refundChannel: ['退款类型'],
+  refundStatus: ['退款状态'],
+  body: ['商品名称'],
+  attach: ['商户数据包'],
+  fee: ['手续费'],
+  rate: ['费率'],
+  totalFee: ['订单金额'],
+  appliedRefund: ['申请退款金额'],
+  rateRemark: ['费率备注'],
+};
+const LEGACY_NAMES = new Set(['总金额', '子商户号', '代金券或立减优惠金额', '企业红包金额']);
+
+type SumCol = 'count' | 'settlementTotal' | 'refundTotal' | 'couponRefundTotal' | 'feeTotal' | 'orderTotal' | 'appliedRefundTotal';
+const SUMMARY_COLUMNS: Record<SumCol, string[]> = {
+  count: ['总交易单数'],
+  settlementTotal: ['应结订单总金额', '总交易额'],
+  refundTotal: ['退款总金额', '总退款金额'],
+  couponRefundTotal: ['充值券退款总金额', '总代金券或立减优惠退款金额', '总企业红包退款金额'],
+  feeTotal: ['手续费总金额'],
+  orderTotal: ['订单总金额'],
+  appliedRefundTotal: ['申请退款总金额'],
+};
+/** Which detail column each summary total adds up. */
+const SUMMED: Record<Exclude<SumCol, 'count'>, Col> = {
+  settlementTotal: 'settlementTotal',
+  refundTotal: 'refundFee',
+  couponRefundTotal: 'couponRefund',
+  feeTotal: 'fee',
+  orderTotal: 'totalFee',
+  appliedRefundTotal: 'appliedRefund',
+};
+const MONEY_COLS: Col[] = ['settlementTotal', 'coupon', 'refundFee', 'couponRefund', 'fee', 'totalFee', 'appliedRefund'];
+
+type Variant = 'ALL' | 'SUCCESS' | 'REFUND' | 'legacy-2014';
+
+const HEADER_HINT = /交易时间.*商户号.*微信订单号/;
+
+function sniff(head: SniffInput): number {
+  const text = head.text.replace(/^\uFEFF/, '');
+  const first = text.split('\n', 1)[0] ?? '';
+  const h = foldWidth(first);
+  if (HEADER_HINT.test(h) && h.includes('交易状态')) return 0.95;
+  if (HEADER_HINT.test(h)) return 0.8;
+  // WeChat's "no bill" answers are ours to report, though they are not a bill.
+  if (/^\s*[<{]/.test(text) && /No Bill Exist|NO_STATEMENT_EXIST|downloadbill|bill_date|return_code/i.test(text)) return 0.5;
+  return 0;
+}
+
+interface Ctx {
+  opts: ParseOptions;
+  errors: IssueLog;
+  warnings: IssueLog;
+}
+
+async function parse(source: StatementSource, opts: ParseOptions): Promise<ParseOutcome> {
+  const errors = new IssueLog();
+  const warnings = new IssueLog();
+  const ctx: Ctx = { opts, errors, warnings };
+  const batcher = new LineBatcher(opts.emit);
+  const notes = [...source.detection.notes];
+  const err = (line: number | null, field: string | null, code: string, message: string) => errors.add({ line, field, code, message });
+  const warn = (line: number | null, field: string | null, code: string, message: string) => warnings.add({ line, field, code, message });
+
+  if (opts.expectedDate !== undefined && !isIsoDate(opts.expectedDate)) {
+    err(null, null, 'bad_option', `the requested bill date "${opts.expectedDate}" is not a date YYYY-MM-DD`);
+  }
+
+  let stage: 'start' | 'errorBody' | 'rows' | 'summaryValues' | 'done' = 'start';
+  let header: string[] = [];
+  let index = new Map<Col, number>();
+  let variant: Variant | null = null;
+  let summaryHeader: string[] = [];
+  let summaryLineNo = 0;
+  const summaryRaw: string[] = [];
+  let summaryValues: string[] | null = null;
+  const errorBody: string[] = [];
+  let blank = 0;
+  let rows = 0;
+  let refundRows = 0;
+  const sums = new Map<Col, number>();
+  const ids = new CompactIdSet();
+  const days = new DayTally();
+  let merchantId: string | null = null;
+  let merchantLine = 0;
+
+  const parseRow = (lineNo: number, fields: string[]): void => {
+    rows++;
+    const raw: Record<string, string> = {};
+    for (let i = 0; i < header.length; i++) raw[header[i]!] = fields[i]!.trim();
+    const get = (c: Col): string => {
+      const i = index.get(c);
+      return i === undefined ? '' : raw[header[i]!]!;
+    };
+    const name = (c: Col): string => {
+      const i = index.get(c);
+      return i === undefined ? COLUMNS[c][0]! : header[i]!;
+    };
+    const errorsBefore = errors.count();
+
+    const state = get('tradeState');
+    let kind: LineKind;
+    if (state === 'SUCCESS') kind = 'payment';
+    else if (state === 'REFUND') kind = 'refund';
+    else if (state === 'REVOKED') {
+      kind = 'payment';
+      warn(lineNo, name('tradeState'), 'revoked', `payment ${get('transactionId')} was later revoked (交易状态 REVOKED): check that its refund is in the refund bill`);
+    } else {
+      err(lineNo, name('tradeState'), 'bad_status', `交易状态 "${state}" is not SUCCESS, REFUND or REVOKED; the line cannot be classified`);
+      return;
+    }
+    if (kind === 'refund') refundRows++;
+    if (kind === 'refund' && !index.has('refundFee')) {
+      err(lineNo, name('tradeState'), 'bad_status', 'a refund row in a bill without refund columns (SUCCESS bill?): download the ALL or REFUND bill');
+      return;
+    }
+
+    // Money: every amount column is checked, even those the line does not use, because they feed the totals.
+    const money = new Map<Col, number>();
+    for (const c of MONEY_COLS) {
+      if (!index.has(c)) continue;
+      const text = get(c);
+      if (text === '' && c !== 'settlementTotal' && c !== 'fee') continue;
+      try {
+        const fen = yuanToFen(text);
+        money.set(c, fen);
+        sums.set(c, (sums.get(c) ?? 0) + fen);
+      } catch (e) {
+        const why = e instanceof MoneyFormatError && /decimal places/.test(e.message) ? 'has non-zero digits beyond whole fen' : 'is not an amount';
+        err(lineNo, name(c), 'bad_amount', `${name(c)} "${text}" ${why}; the bill is damaged or was edited`);
+      }
+    }
+
+    // Time: a payment is dated by 交易时间; a refund by when it was accepted (退款申请时间 when printed).
+    let occurredAt = '';
+    const timeCol: Col = kind === 'refund' && get('refundApplyTime') !== '' ? 'refundApplyTime' : 'time';
+    try {
+      occurredAt = beijingWallClockToIso(foldWidth(get(timeCol)));
+    } catch {
+      err(lineNo, name(timeCol), 'bad_time', `${name(timeCol)} "${get(timeCol)}" is not a time yyyy-MM-dd HH:mm:ss`);
+    }
+    if (timeCol !== 'time' && get('time') !== '') {
+      try {
+        beijingWallClockToIso(foldWidth(get('time')));
+      } catch {
+        err(lineNo, name('time'), 'bad_time', `${name('time')} "${get('time')}" is not a time yyyy-MM-dd HH:mm:ss`);
+      }
+    }
+
+    const currency = get('currency');
+    if (currency !== '' && currency !== 'CNY') {
+      err(lineNo, name('currency'), 'currency', `货币种类 ${currency}: only CNY bills are supported`);
+    }
+
+    // Merchant: one file, one merchant; and the one that was asked for.
+    const mch = get('mchId');
+    if (merchantId === null) {
+      merchantId = mch;
+      merchantLine = lineNo;
+    } else if (mch !== merchantId) {
+      err(lineNo, name('mchId'), 'merchant_mismatch', `商户号 ${mch} differs from ${merchantId} on line ${merchantLine}: the file mixes merchants`);
+    }
+    const sub = get('subMchId');
+    if (ctx.opts.expectedMerchant !== undefined && mch !== ctx.opts.expectedMerchant && sub !== ctx.opts.expectedMerchant) {
+      err(lineNo, name('mchId'), 'merchant_mismatch', `商户号 ${mch} is not the merchant ${ctx.opts.expectedMerchant} this bill was requested for`);
+    }
+
+    const transactionId = get('transactionId');
+    const refundId = kind === 'refund' ? get('refundId') : '';
+    if (transactionId === '') err(lineNo, name('transactionId'), 'missing_id', '微信订单号 is empty; the line cannot be matched');
+    if (kind === 'refund' && refundId === '') err(lineNo, name('refundId'), 'missing_id', '微信退款单号 is empty on a refund line');
+
+    if (errors.count() > errorsBefore) return;
+
+    const key = kind === 'refund' ? `R${refundId}` : `P${transactionId}`;
+    const seen = ids.add(key, lineNo);
+    if (seen !== null) {
+      const f = kind === 'refund' ? name('refundId') : name('transactionId');
+      warn(lineNo, f, 'duplicate_id', `${f} ${kind === 'refund' ? refundId : transactionId} already appears on line ${seen}: the same ${kind} is listed twice`);
+    }
+
+    const day = businessDate(occurredAt);
+    days.add(day);
+    if (ctx.opts.expectedDate !== undefined && day !== ctx.opts.expectedDate) {
+      warn(lineNo, name(timeCol), 'cross_day', `${name(timeCol)} ${get(timeCol)} is on ${day}, not the bill date ${ctx.opts.expectedDate}: kept, to be carried as a timing difference`);
+    }
+    const refundStatus = get('refundStatus');
+    if (kind === 'refund' && refundStatus !== '' && refundStatus !== 'SUCCESS' && refundStatus !== 'PROCESSING') {
+      warn(lineNo, name('refundStatus'), 'refund_status', `refund ${refundId} has 退款状态 ${refundStatus} (as of the bill's generation): check whether the money actually went out`);
+    }
+
+    const fee = money.get('fee') ?? 0;
+    const amountFen = kind === 'refund' ? -(money.get('refundFee') ?? 0) : (money.get('settlementTotal') ?? 0);
+    const line: StatementLine = {
+      lineNo,
+      kind,
+      amountFen,
+      feeFen: fee,
+      occurredAt,
+      businessDate: day,
+      channelTxnId: kind === 'refund' ? refundId : transactionId,
+      merchantOrderNo: get('outTradeNo') || null,
+      refundNo: kind === 'refund' ? refundId : null,
+      originalTxnId: kind === 'refund' ? transactionId : null,
+      terminalId: get('deviceInfo') || null,
+      refNo: kind === 'refund' ? get('outRefundNo') || null : null,
+      voucherNo: null,
+      batchNo: null,
+      cardMasked: null,
+      payerAccount: get('openId') || null,
+      payerName: null,
+      remark: unescapeLiteralBreaks(get('body')) || null,
+      status: state,
+      raw,
+    };
+    batcher.push(line);
+  };
+
+  try {
+    for await (const rawLine of source.lines()) {
+      const lineNo = rawLine.lineNo;
+      const text = rawLine.text;
+      if (stage === 'errorBody') {
+        if (errorBody.join('\n').length < 4096) errorBody.push(text);
+        continue;
+      }
+      if (text.trim() === '') {
+        blank++;
+        continue;
+      }
+      if (hasDecodeDamage(text)) {
+        err(lineNo, null, 'bad_encoding', `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`);
+        if (stage !== 'start') continue;
+      }
+      switch (stage) {
+        case 'start': {
+          if (/^\s*[<{]/.test(text)) {
+            stage = 'errorBody';
+            errorBody.push(text);
+            continue;
+          }
+          const names = text.split(',').map(normaliseHeader);
+          if (!names.includes('交易时间') || !names.includes('商户号')) {
+            err(lineNo, null, 'not_tradebill', `line ${lineNo} is not a WeChat Pay trade bill header (expected 交易时间,公众账号ID,商户号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`);
+            stage = 'done';
+            continue;
+          }
+          const mapped = mapHeader(names, lineNo, ctx);
+          if (!mapped) {
+            stage = 'done';
+            continue;
+          }
+          header = names;
+          index = mapped.index;
+          variant = mapped.variant;
+          notes.push(`variant ${variant}, ${names.length} columns`);
+          stage = 'rows';
+          continue;
+        }
+        case 'rows': {
+          const fields = splitMarkedLine(text);
+          if (fields === null) {
+            const names = text.split(',').map(normaliseHeader);
+            if (names.includes('总交易单数')) {
+              summaryHeader = names;
+              summaryLineNo = lineNo;
+              summaryRaw.push(text);
+              stage = 'summaryValues';
+            } else {
+              err(lineNo, null, 'unexpected_line', `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`);
+            }
+            continue;
+          }
+          if (fields.length !== header.length) {
+            rows++;
+            err(lineNo, null, 'field_count', `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`);
+            continue;
+          }
+          parseRow(lineNo, fields);
+          continue;
+        }
+        case 'summaryValues': {
+          const fields = splitMarkedLine(text);
+          summaryRaw.push(text);
+          summaryLineNo = lineNo;
+          if (fields === null || fields.length !== summaryHeader.length) {
+            err(lineNo, null, 'field_count', `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`);
+          } else summaryValues = fields.map((f) => f.trim());
+          stage = 'done';
+          continue;
+        }
+        case 'done': {
+          if (header.length > 0) err(lineNo, null, 'trailing_content', `line ${lineNo} follows the summary; a bill ends with its summary line`);
+          continue;
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof SourceError) err(e.line, null, e.code, e.message);
+    else throw e;
+  }
+
+  if (stage === 'start') {
+    err(null, null, 'empty', `${source.fileName || 'the file'} is empty: WeChat Pay answers "no bill" with an error body, so an empty file is a failed download`);
+  } else if (stage === 'errorBody') {
+    err(1, null, 'channel_error_body', `WeChat Pay returned an error instead of a bill: ${describeErrorBody(errorBody.join('\n'))}. Check the bill date (bills are ready after 10:00 on T+1 and kept 3 months) and download again.`);
+  } else if (stage === 'rows') {
+    err(null, null, 'missing_summary', `the bill ends after ${rows} rows without its summary lines (总交易单数,…): the download is incomplete`);
+  } else if (stage === 'summaryValues') {
+    err(summaryLineNo, null, 'missing_summary', 'the summary header is not followed by its values line: the download is incomplete');
+  }
+  batcher.flush();
+
+  let summary: SummaryTotals | null = null;
+  let tieOut: ParseOutcome['tieOut'] = null;
+  if (summaryValues) {
+    const result = checkSummary(summaryHeader, summaryValues, summaryLineNo, { rows, refundRows, sums, index, header }, ctx);
+    summary = { ...result.summary, rawText: summaryRaw };
+    tieOut = result.tieOut;
+  }
+
+  const dayEntries = days.entries();
+  if (opts.expectedDate === undefined && dayEntries.length > 1) {
+    warn(null, '交易时间', 'multiple_days', `the bill spans ${dayEntries.length} days (${dayEntries.map(([d, n]) => `${d}: ${n}`).join(', ')}); give the bill date to flag the lines of other days`);
+  }
+  const day = opts.expectedDate ?? days.majority();
+  if (blank > 0) notes.push(`${blank} blank line${blank > 1 ? 's' : ''} ignored`);
+  const detection: Detection = {
+    ...source.detection,
+    confidence: variant ? 0.95 : stage === 'errorBody' ? 0.5 : 0,
+    notes,
+  };
+  return {
+    header: {
+      channel: 'wechat',
+      format: variant ? `wechat-tradebill-${variant === 'legacy-2014' ? 'legacy' : variant.toLowerCase()}` : 'wechat-tradebill',
+      variant,
+      businessDate: day,
+      merchantId: merchantId ?? opts.expectedMerchant ?? null,
+      periodStart: day ? `${day}T00:00:00+08:00` : null,
+      periodEnd: day ? `${addDays(day, 1)}T00:00:00+08:00` : null,
+      currency: 'CNY',
+      summary,
+      profileVersion: null,
+    },
+    lineCount: batcher.count,
+    errors: errors.finish(),
+    warnings: warnings.finish(),
+    tieOut,
+    detection,
+  };
+}
+
+function mapHeader(names: string[], lineNo: number, ctx: Ctx): { index: Map<Col, number>; variant: Variant } | null {
+  const byName = new Map<string, Col>();
+  for (const [col, aliases] of Object.entries(COLUMNS) as [Col, string[]][]) for (const a of aliases) byName.set(a, col);
+  const index = new Map<Col, number>();
+  let ok = true;
+  names.forEach((n, i) => {
+    const col = byName.get(n);
+    if (col === undefined) {
+      ctx.warnings.add({ line: lineNo, field: n, code: 'unknown_column', message: `column "${n}" is not a known trade bill column; it is kept in the raw line only` });
+    } else if (index.has(col)) {
+      ctx.errors.add({ line: lineNo, field: n, code: 'duplicate_column', message: `column "${n}" appears twice in the header` });
+      ok = false;
+    } else index.set(col, i);
+  });
+  let variant: Variant;
+  if (index.has('refundApplyTime')) variant = 'REFUND';
+  else if (names.some((n) => LEGACY_NAMES.has(n)) && !index.has('totalFee')) variant = 'legacy-2014';
+  else if (index.has('refundId')) variant = 'ALL';
+  else variant = 'SUCCESS';
+  const required: Col[] = ['time', 'mchId', 'transactionId', 'outTradeNo', 'tradeState', 'settlementTotal', 'fee'];
+  if (variant !== 'SUCCESS') required.push('refundId', 'outRefundNo', 'refundFee');
+  for (const c of required) {
+    if (!index.has(c)) {
+      ctx.errors.add({ line: lineNo, field: COLUMNS[c][0]!, code: 'missing_column', message: `the header has no ${COLUMNS[c].join('/')} column; the bill cannot be read` });
+      ok = false;
+    }
+  }
+  return ok ? { index, variant } : null;
+}
+
+function checkSummary(
+  names: string[],
+  values: string[],
+  lineNo: number,
+  data: { rows: number; refundRows: number; sums: Map<Col, number>; index: Map<Col, number>; header: string[] },
+  ctx: Ctx,
+): { summary: Omit<SummaryTotals, 'rawText'>; tieOut: NonNullable<ParseOutcome['tieOut']> } {
+  const byName = new Map<string, SumCol>();
+  for (const [col, aliases] of Object.entries(SUMMARY_COLUMNS) as [SumCol, string[]][]) for (const a of aliases) byName.set(a, col);
+  const printed = new Map<SumCol, { fen: number; name: string }>();
+  let count: number | null = null;
+  names.forEach((n, i) => {
+    const col = byName.get(n);
+    const text = values[i] ?? '';
+    if (col === undefined) {
+      ctx.warnings.add({ line: lineNo, field: n, code: 'unknown_column', message: `summary column "${n}" is not known; it is not checked` });
+      return;
+    }
+    if (col === 'count') {
+      const m = /^(\d+)(?:\.0*)?$/.exec(text);
+      if (m) count = Number(m[1]);
+      else ctx.errors.add({ line: lineNo, field: n, code: 'bad_amount', message: `${n} "${text}" is not a count` });
+      return;
+    }
+    try {
+      printed.set(col, { fen: yuanToFen(text), name: n });
+    } catch {
+      ctx.errors.add({ line: lineNo, field: n, code: 'bad_amount', message: `${n} "${text}" is not an amount` });
+    }
+  });
+
+  const checks: { name: string; printed: number; computed: number; ok: boolean }[] = [];
+  if (count !== null) {
+    // Whether refund rows count in 总交易单数 is not documented: either reading is accepted.
+    const ok = count === data.rows || count === data.rows - data.refundRows;
+    checks.push({ name: '总交易单数', printed: count, computed: data.rows, ok });
+    if (!ok) {
+      ctx.warnings.add({
+        line: lineNo,
+        field: '总交易单数',
+        code: 'summary_count_mismatch',
+        message: `总交易单数 says ${count} but the bill has ${data.rows} rows (${data.refundRows} of them refunds): the bill may be incomplete`,
+      });
+    }
+  }
+  for (const [col, p] of printed) {
+    const detail = SUMMED[col as Exclude<SumCol, 'count'>];
+    const i = data.index.get(detail);
+    if (i === undefined) continue;
+    const computed = data.sums.get(detail) ?? 0;
+    const ok = computed === p.fen;
+    checks.push({ name: p.name, printed: p.fen, computed, ok });
+    if (!ok) {
+      ctx.errors.add({
+        line: lineNo,
+        field: p.name,
+        code: 'summary_mismatch',
+        message: `${p.name} says ${fenToYuanText(p.fen)} but the ${data.header[i]} column adds up to ${fenToYuanText(computed)}: the bill does not tie out`,
+      });
+    }
+  }
+  const refundFen = printed.get('refundTotal')?.fen;
+  return {
+    summary: {
+      paymentCount: count,
+      paymentFen: printed.get('settlementTotal')?.fen ?? null,
+      refundCount: null,
+      refundFen: refundFen === undefined ? null : Math.abs(refundFen),
+      feeFen: printed.get('feeTotal')?.fen ?? null,
+    },
+    tieOut: { ok: checks.every((c) => c.ok), checks },
+  };
+}
+
+
+/** "20002 No Bill Exist" from WeChat's XML (v2) or JSON (v3) error answer. */
+function describeErrorBody(body: string): string {
+  const pick = (tag: string): string | null => {
+    const xml = new RegExp(`<${tag}>\\s*(?:<!\\[CDATA\\[)?([^<\\]]*)`).exec(body);
+    if (xml?.[1]) return xml[1].trim();
+    const json = new RegExp(`"${tag}"\\s*:\\s*"?([^",}]*)`).exec(body);
+    return json?.[1] ? json[1].trim() : null;
+  };
+  const code = pick('error_code') ?? pick('err_code') ?? pick('code');
+  const msg = pick('return_msg') ?? pick('err_code_des') ?? pick('message');
+  const text = [code, msg].filter((x): x is string => !!x).join(' ');
+  return text || `"${body.slice(0, 120)}"`;
+}
+
+export const wechatTradeBillParser: StatementParser = {
+  format: 'wechat-tradebill',
+  channel: 'wechat',
+  sniff,
+  parse,
+};
+

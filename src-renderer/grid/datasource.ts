@@ -1,0 +1,47 @@
+// The Infinite Row Model datasource over the API: each block the grid needs becomes one page
+// operation with the grid's own sort and filter model, answered by one SQL query on the main side.
+import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
+import type { ColumnFilter, OpResult, PageRequest } from '../../src-main/api/contract';
+import { call, toApiError, type ApiError } from '../api/client';
+
+export type PageOp = 'orders.page' | 'payments.page' | 'audit.page';
+export type RowOf<N extends PageOp> = OpResult<N>['rows'][number];
+
+export interface GridQuery {
+  sortModel: PageRequest['sortModel'];
+  filterModel: Record<string, ColumnFilter>;
+}
+
+export interface DatasourceHooks {
+  /** The row count of the current sort/filter (after every block). */
+  onTotal(total: number): void;
+  /** A failed block (null once a later block succeeds). */
+  onError(error: ApiError | null): void;
+  /** The query of the last block: an export uses exactly what the grid shows. */
+  onQuery?(query: GridQuery): void;
+}
+
+export function apiDatasource<N extends PageOp>(op: N, hooks: DatasourceHooks): IDatasource {
+  return {
+    getRows(params: IGetRowsParams) {
+      const query: GridQuery = {
+        sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
+        filterModel: (params.filterModel ?? {}) as Record<string, ColumnFilter>,
+      };
+      hooks.onQuery?.(query);
+      const request = { startRow: params.startRow, endRow: params.endRow, ...query };
+      // Each page operation takes the same PageRequest; the cast only picks the overload.
+      (call as (name: PageOp, input: PageRequest) => Promise<OpResult<N>>)(op, request).then(
+        (page) => {
+          hooks.onError(null);
+          hooks.onTotal(page.total);
+          params.successCallback(page.rows, page.total);
+        },
+        (err: unknown) => {
+          hooks.onError(toApiError(err, op));
+          params.failCallback();
+        },
+      );
+    },
+  };
+}
