@@ -7,6 +7,11 @@ export async function collectParse(
   opts: Omit<ParseOptions, 'emit'> = {},
 ): Promise<ParseResult> {
   const lines: StatementLine[] = [];
-  const outcome = await parser.parse(source, { ...opts, emit: (batch) => lines.push(...batch) });
+  const outcome = await parser.parse(source, {
+    ...opts,
+    emit: (batch) => {
+      lines.push(...batch);
+    },
+  });
   return { ...outcome, lines };
 }

@@ -68,7 +68,8 @@ export interface ImportReport {
   errors: ImportIssue[];
   warnings: ImportIssue[];
   tieOut: ParseOutcome['tieOut'];
-  detection: { confidence: number; encoding: string; container: string; notes: string[] } | null;
+  /** confidence: that the chosen parser's format is right; encodingConfidence: of the detected encoding. */
+  detection: { confidence: number; encodingConfidence: number; encoding: string; container: string; notes: string[] } | null;
   fileId: number | null;
   version: number | null;
   /** active: counts for reconciliation; pending: a new version waiting for the user's confirmation. */
@@ -109,7 +110,10 @@ export async function detectParser(source: StatementSource): Promise<{ parser: S
     const members = readZip(await source.bytes());
     zipMembers = members.map((m) => ({ name: m.name, head: bufferSourceHead(m.name, m.bytes) }));
     head = { bytes: (await source.bytes()).subarray(0, 65536), text: '' };
-  } else if (container === 'xlsx' || container === 'xls' || encoding === 'binary') {
+  } else if (container === 'xlsx' || container === 'xls') {
+    // A workbook's header names sit in sharedStrings.xml, after the sheet data: sniff it whole.
+    head = { bytes: await source.bytes(), text: '' };
+  } else if (encoding === 'binary') {
     head = { bytes: (await source.bytes()).subarray(0, 65536), text: '' };
   } else {
     head = await sniffHead(source);
@@ -172,7 +176,7 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
         { code: 'unknown_format' },
       );
     }
-    report.detection = { confidence: detected.confidence, ...source.detection };
+    report.detection = { ...source.detection, confidence: detected.confidence, encodingConfidence: source.detection.confidence };
     if (opts.channel && detected.parser.channel !== opts.channel) {
       return reject(
         `${input.fileName} looks like a ${channelName(detected.parser.channel)} statement (${detected.parser.format}), not ${channelName(opts.channel)}`,
@@ -202,6 +206,9 @@ async function parseAndWrite(
   const count = (lines: StatementLine[]) => {
     for (const l of lines) {
       totals.lineCount++;
+      // Settlements (a channel paying out, a cash deposit slip) move money between our own
+      // accounts: they are neither customer payments nor refunds.
+      if (l.kind === 'settlement') continue;
       if (l.kind === 'fee') totals.feeFen += -l.amountFen;
       else if (l.amountFen >= 0) {
         totals.paymentCount++;
@@ -317,15 +324,22 @@ export async function expandInputs(paths: string[]): Promise<ImportInput[]> {
 }
 
 /**
- * A zip that no parser claims as a statement is a bundle of statement files: import each member.
- * Returns null when the zip is a statement itself (Alipay, Allinpay, UnionPay, camt.053 zips).
+ * A zip is a bundle of statement files — import each member on its own — when no parser claims the
+ * zip as a whole, or when two or more members are, each on its own, statements of different formats.
+ * Returns null when the zip is one statement (Alipay, Allinpay, UnionPay and camt.053 zips).
  */
 export async function unbundleZip(input: ImportInput): Promise<ImportInput[] | null> {
   const source = await openSource(input);
   if (source.detection.container !== 'zip') return null;
-  const detected = await detectParser(source).catch(() => null);
-  if (detected) return null;
-  return readZip(await source.bytes()).map((m) => ({ fileName: `${input.fileName}/${m.name}`, bytes: m.bytes }));
+  const members = readZip(await source.bytes()).map((m) => ({ fileName: `${input.fileName}/${m.name}`, bytes: m.bytes }));
+  const formats = new Set<string>();
+  for (const m of members) {
+    const d = await detectParser(bufferSource(m.fileName, m.bytes)).catch(() => null);
+    if (d) formats.add(d.parser.format);
+  }
+  if (formats.size >= 2) return members;
+  const whole = await detectParser(source).catch(() => null);
+  return whole ? null : members;
 }
 
 export async function importFiles(store: Store, inputs: ImportInput[], opts: ImportOptions): Promise<ImportReport[]> {

@@ -85,7 +85,14 @@ export function isLineTextField(f: CanonicalField): f is LineTextField {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
-const LINE_KINDS = ['payment', 'refund', 'fee', 'settlement', 'reversal', 'adjustment'] as const satisfies readonly LineKind[];
+const LINE_KINDS = [
+  'payment',
+  'refund',
+  'fee',
+  'settlement',
+  'reversal',
+  'adjustment',
+] as const satisfies readonly LineKind[];
 const lineKind = z.enum(LINE_KINDS);
 const unit = z.enum(['fen', 'yuan']);
 const regexText = z.string().min(1);
@@ -146,18 +153,34 @@ export const signRuleSchema = z.discriminatedUnion('kind', [
       types: z.record(z.string().min(1), typeRuleSchema),
     })
     .strict(),
-  /** Separate credit (in, 贷/收入) and debit (out, 借/支出) columns; amount = credit − debit. */
+  /**
+   * Separate credit (in, 贷/收入) and debit (out, 借/支出) columns; amount = credit − debit.
+   * With allowSigned, a file that has one signed amount column instead (the user picked the columns
+   * of a bank's export) is read with that sign.
+   */
   z
     .object({
       kind: z.literal('debitCredit'),
       inKind: lineKind.default('payment'),
       outKind: lineKind.default('refund'),
+      allowSigned: z.boolean().default(false),
     })
     .strict(),
 ]);
 
 /** Named groups a summary pattern may capture; each is compared with what the lines add up to. */
-export const SUMMARY_GROUPS = ['count', 'amount', 'fee', 'credit', 'debit', 'net', 'inCount', 'inAmount', 'outCount', 'outAmount'] as const;
+export const SUMMARY_GROUPS = [
+  'count',
+  'amount',
+  'fee',
+  'credit',
+  'debit',
+  'net',
+  'inCount',
+  'inAmount',
+  'outCount',
+  'outAmount',
+] as const;
 export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
 
 const summarySchema = z
@@ -286,7 +309,8 @@ export function validateProfile(json: unknown): ColumnProfile {
   };
   p.columns.forEach((c, i) => {
     if (c.pattern) checkRegex(`columns.${i}.pattern`, c.pattern);
-    if (isMoneyField(c.field) && !c.unit) problems.push(`columns.${i} (${c.field}): a money column needs a unit (fen or yuan)`);
+    if (isMoneyField(c.field) && !c.unit)
+      problems.push(`columns.${i} (${c.field}): a money column needs a unit (fen or yuan)`);
     if (!isMoneyField(c.field) && c.unit) problems.push(`columns.${i} (${c.field}): only money columns have a unit`);
     if (isTimeField(c.field)) {
       if (!c.formats?.length) problems.push(`columns.${i} (${c.field}): a time column needs formats`);
@@ -296,10 +320,13 @@ export function validateProfile(json: unknown): ColumnProfile {
       }
     } else if (c.formats) problems.push(`columns.${i} (${c.field}): only time columns have formats`);
   });
-  if (!has('occurredAt') && !has('date')) problems.push('columns: a time column is needed (occurredAt, or date with an optional time)');
+  if (!has('occurredAt') && !has('date'))
+    problems.push('columns: a time column is needed (occurredAt, or date with an optional time)');
   if (has('time') && !has('date')) problems.push('columns: a time column needs a date column');
   if (p.sign.kind === 'debitCredit') {
-    if (!has('credit') || !has('debit')) problems.push('sign debitCredit: needs a credit and a debit column');
+    if ((!has('credit') || !has('debit')) && !(p.sign.allowSigned && has('amount'))) {
+      problems.push('sign debitCredit: needs a credit and a debit column (or allowSigned and an amount column)');
+    }
   } else if (!has('amount')) problems.push(`sign ${p.sign.kind}: needs an amount column`);
   if (p.sign.kind === 'type') {
     if (!has('type')) problems.push('sign type: needs a type column (field "type")');
@@ -311,8 +338,10 @@ export function validateProfile(json: unknown): ColumnProfile {
     checkRegex(`summaries.${i}.pattern`, s.pattern);
     try {
       const groups = namedGroups(s.pattern);
-      if (groups.length === 0) problems.push(`summaries.${i}: the pattern captures no named group (${SUMMARY_GROUPS.join(', ')})`);
-      for (const g of groups) if (!(SUMMARY_GROUPS as readonly string[]).includes(g)) problems.push(`summaries.${i}: unknown group "${g}"`);
+      if (groups.length === 0)
+        problems.push(`summaries.${i}: the pattern captures no named group (${SUMMARY_GROUPS.join(', ')})`);
+      for (const g of groups)
+        if (!(SUMMARY_GROUPS as readonly string[]).includes(g)) problems.push(`summaries.${i}: unknown group "${g}"`);
     } catch {
       // reported by checkRegex
     }
@@ -373,7 +402,9 @@ export function profileVersionTag(p: Pick<ColumnProfile, 'id' | 'version'>): str
 
 /** A header as compared: width-folded, blanks removed (CCB pads with spaces, 币　　种), lower-case. */
 export function headerKey(text: string): string {
-  return foldWidth(trimCell(text)).replace(/[\s\u3000]+/g, '').toLowerCase();
+  return foldWidth(trimCell(text))
+    .replace(/[\s\u3000]+/g, '')
+    .toLowerCase();
 }
 
 export interface ColumnMapping {
@@ -385,7 +416,11 @@ export interface ColumnMapping {
 }
 
 /** True when every mustInclude entry is among the row's cells. Returns the share of profile headers present too. */
-export function headerRowScore(cells: string[], locator: { mustInclude: (string | string[])[] }, columns: { headers: string[] }[]): number {
+export function headerRowScore(
+  cells: string[],
+  locator: { mustInclude: (string | string[])[] },
+  columns: { headers: string[] }[],
+): number {
   const keys = new Set(cells.map(headerKey).filter(Boolean));
   if (keys.size === 0) return 0;
   for (const need of locator.mustInclude) {
@@ -399,7 +434,8 @@ export function headerRowScore(cells: string[], locator: { mustInclude: (string 
 /** How many mustInclude entries a row has (for the "header not found" report). */
 export function headerRowHits(cells: string[], locator: { mustInclude: (string | string[])[] }): number {
   const keys = new Set(cells.map(headerKey).filter(Boolean));
-  return locator.mustInclude.filter((need) => (Array.isArray(need) ? need : [need]).some((o) => keys.has(headerKey(o)))).length;
+  return locator.mustInclude.filter((need) => (Array.isArray(need) ? need : [need]).some((o) => keys.has(headerKey(o))))
+    .length;
 }
 
 export function mapColumns(cells: string[], columns: ColumnSpec[]): ColumnMapping {
@@ -456,7 +492,11 @@ export function moneyToFen(text: string, u: 'fen' | 'yuan'): number {
   if (u === 'yuan') return yuanToFen(t);
   // Fen columns are integers; correctly grouped thousands separators are allowed ("12,345").
   const plain = /^[+-]?\d{1,3}(,\d{3})+$/.test(t) ? t.replace(/,/g, '') : t;
-  if (/^[+-]?\d+\.\d*$/.test(plain)) throw new MoneyFormatError(text, 'this column is in fen (whole numbers); a decimal point means the file is in yuan or the profile is wrong');
+  if (/^[+-]?\d+\.\d*$/.test(plain))
+    throw new MoneyFormatError(
+      text,
+      'this column is in fen (whole numbers); a decimal point means the file is in yuan or the profile is wrong',
+    );
   return fenText(plain);
 }
 
@@ -480,7 +520,18 @@ function compileFormat(fmt: string): CompiledFormat {
   for (const m of fmt.matchAll(TOKEN)) {
     src += escapeRe(fmt.slice(last, m.index));
     const tok = m[0];
-    const part = tok[0] === 'y' ? 'y' : tok[0] === 'M' ? 'M' : tok[0] === 'd' ? 'd' : tok[0] === 'H' ? 'H' : tok[0] === 'm' ? 'm' : 's';
+    const part =
+      tok[0] === 'y'
+        ? 'y'
+        : tok[0] === 'M'
+          ? 'M'
+          : tok[0] === 'd'
+            ? 'd'
+            : tok[0] === 'H'
+              ? 'H'
+              : tok[0] === 'm'
+                ? 'm'
+                : 's';
     parts.push(part);
     src += tok === 'yyyy' ? '(\\d{4})' : tok.length === 2 ? '(\\d{2})' : '(\\d{1,2})';
     last = m.index + tok.length;

@@ -89,10 +89,14 @@ async function openInner(source: StatementSource, opts: OpenOptions, member: str
   const notes: string[] = [];
   const want = opts.container;
   const refuse = (what: string) =>
-    new TabularError('wrong_container', `${source.fileName}${member ? ` (${member})` : ''} is ${what}, but this profile reads ${want} files`);
+    new TabularError(
+      'wrong_container',
+      `${source.fileName}${member ? ` (${member})` : ''} is ${what}, but this profile reads ${want} files`,
+    );
 
   if (container === 'zip') {
-    if (member !== null) throw new TabularError('nested_zip', `zip member "${member}" is itself a zip; unpack it first`);
+    if (member !== null)
+      throw new TabularError('nested_zip', `zip member "${member}" is itself a zip; unpack it first`);
     if (want !== 'auto' && want !== 'zip') throw refuse('a zip');
     const members = readZip(await source.bytes());
     const tables: Table[] = [];
@@ -113,7 +117,8 @@ async function openInner(source: StatementSource, opts: OpenOptions, member: str
     return { tables, container: 'xlsx', encoding: 'binary', notes };
   }
   if (container === 'xls') {
-    if (want !== 'auto' && want !== 'xls' && !(want === 'zip' && member)) throw refuse('an Excel 97-2003 workbook (.xls)');
+    if (want !== 'auto' && want !== 'xls' && !(want === 'zip' && member))
+      throw refuse('an Excel 97-2003 workbook (.xls)');
     const tables = await xlsTables(await source.bytes(), member);
     return { tables, container: 'xls', encoding: 'binary', notes };
   }
@@ -122,14 +127,21 @@ async function openInner(source: StatementSource, opts: OpenOptions, member: str
   const disguise = disguisedWorkbook(head.join('\n'));
   if (disguise) throw disguise;
   if (container === 'xml') {
-    throw new TabularError('wrong_container', `${source.fileName} is an XML document, not a table; import it as the format it is (camt.053?)`);
+    throw new TabularError(
+      'wrong_container',
+      `${source.fileName} is an XML document, not a table; import it as the format it is (camt.053?)`,
+    );
   }
   if (source.detection.encoding === 'binary') {
-    throw new TabularError('binary', `${source.fileName} is binary data, not a CSV file nor a workbook (damaged or another format)`);
+    throw new TabularError(
+      'binary',
+      `${source.fileName} is binary data, not a CSV file nor a workbook (damaged or another format)`,
+    );
   }
   if (want !== 'auto' && want !== 'csv' && !(want === 'zip' && member)) throw refuse('a text (CSV) file');
   const enc = effectiveEncoding(source.detection.encoding, opts.encoding);
-  if (enc !== source.detection.encoding) notes.push(`decoded as ${enc} as the profile says (detected ${source.detection.encoding})`);
+  if (enc !== source.detection.encoding)
+    notes.push(`decoded as ${enc} as the profile says (detected ${source.detection.encoding})`);
   const delimiter = typeof opts.delimiter === 'string' ? opts.delimiter : opts.delimiter(head);
   notes.push(`field separator ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}`);
   return { tables: [csvTable(source, member, enc, delimiter)], container: 'plain', encoding: enc, notes };
@@ -152,8 +164,15 @@ async function firstLines(source: StatementSource, n: number): Promise<string[]>
 
 /** HTML or Excel 2003 XML under a workbook's name: the error to raise, or null. */
 export function disguisedWorkbook(text: string): TabularError | null {
-  const t = text.replace(/^\uFEFF/, '').trimStart().slice(0, 4096);
-  if (/^(<!doctype\s+html|<html|<head|<body|<meta|<table|<style|<\?xml[^>]*>\s*<html)/i.test(t) || /^MIME-Version:.*[\s\S]*multipart\/related/i.test(t) || (/<table[\s>]/i.test(t) && /<t[dh][\s>]/i.test(t))) {
+  const t = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .slice(0, 4096);
+  if (
+    /^(<!doctype\s+html|<html|<head|<body|<meta|<table|<style|<\?xml[^>]*>\s*<html)/i.test(t) ||
+    /^MIME-Version:.*[\s\S]*multipart\/related/i.test(t) ||
+    (/<table[\s>]/i.test(t) && /<t[dh][\s>]/i.test(t))
+  ) {
     return new TabularError(
       'html_as_xls',
       'this file is a web page (HTML) saved with an Excel name, not a workbook — many bank portals export it this way. Open it in Excel, choose Save As → Excel Workbook (.xlsx), and import the saved file.',
@@ -179,7 +198,12 @@ export function cleanCell(raw: string): string {
   return t;
 }
 
-function csvTable(source: StatementSource, member: string | null, encoding: Detection['encoding'], delimiter: string): Table {
+function csvTable(
+  source: StatementSource,
+  member: string | null,
+  encoding: Detection['encoding'],
+  delimiter: string,
+): Table {
   const redecode = encoding !== source.detection.encoding;
   return {
     name: member,
@@ -198,11 +222,13 @@ function csvTable(source: StatementSource, member: string | null, encoding: Dete
               text = decode(raw.bytes, 'utf-8');
               decodeError = notUtf8Message(raw.bytes);
             }
-          } else text = iconv.decode(Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength), encoding);
+          } else
+            text = iconv.decode(Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength), encoding);
           if (raw.lineNo === 1) text = text.replace(/^\uFEFF/, '');
         }
         if (!decodeError && hasDecodeDamage(text)) {
-          decodeError = encoding === 'utf-8' ? notUtf8Message(raw.bytes) : `the line contains bytes that are not valid ${encoding}`;
+          decodeError =
+            encoding === 'utf-8' ? notUtf8Message(raw.bytes) : `the line contains bytes that are not valid ${encoding}`;
         }
         if (pending) {
           pending.text += `\n${text}`;
@@ -217,7 +243,9 @@ function csvTable(source: StatementSource, member: string | null, encoding: Dete
           cells,
           numeric: null,
           text: pending.text,
-          decodeError: split.unterminatedQuote ? `a quoted field opened on this line is never closed` : pending.decodeError,
+          decodeError: split.unterminatedQuote
+            ? `a quoted field opened on this line is never closed`
+            : pending.decodeError,
         };
         pending = null;
       }
@@ -228,7 +256,9 @@ function csvTable(source: StatementSource, member: string | null, encoding: Dete
           cells: split.fields.map(cleanCell),
           numeric: null,
           text: pending.text,
-          decodeError: split.unterminatedQuote ? 'a quoted field opened on this line is never closed (the file ends inside it)' : pending.decodeError,
+          decodeError: split.unterminatedQuote
+            ? 'a quoted field opened on this line is never closed (the file ends inside it)'
+            : pending.decodeError,
         };
       }
     },
@@ -275,7 +305,10 @@ export function numberText(n: number, numFmt?: string | null): string {
 /** True for a number format that shows a date or time (outside quoted text and [colour] tags). */
 export function isDateFormat(fmt: string | null | undefined): boolean {
   if (!fmt || /^general$/i.test(fmt) || fmt === '@') return false;
-  const bare = fmt.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[(?!h\]|m\]|s\])[^\]]*\]/gi, '');
+  const bare = fmt
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[(?!h\]|m\]|s\])[^\]]*\]/gi, '');
   return /[ymdhs]/i.test(bare) && !/^[#0.,%E+\-\s]*$/i.test(bare);
 }
 
@@ -309,11 +342,25 @@ function rowText(cells: string[]): string {
 function checkZipSizes(bytes: Uint8Array): void {
   let total = 0;
   for (const e of listZip(bytes)) {
-    if (e.encrypted) throw new ZipError('zip_encrypted', 'the workbook is password-protected; save it without a password and import it again', e.name);
+    if (e.encrypted)
+      throw new ZipError(
+        'zip_encrypted',
+        'the workbook is password-protected; save it without a password and import it again',
+        e.name,
+      );
     total += e.uncompressedSize;
-    if (total > ZIP_MAX_TOTAL_BYTES) throw new ZipError('zip_bomb', 'the workbook declares more than 256 MiB of content; refused as a possible zip bomb', e.name);
+    if (total > ZIP_MAX_TOTAL_BYTES)
+      throw new ZipError(
+        'zip_bomb',
+        'the workbook declares more than 256 MiB of content; refused as a possible zip bomb',
+        e.name,
+      );
     if (e.uncompressedSize > ZIP_RATIO_FLOOR_BYTES && e.uncompressedSize > e.compressedSize * ZIP_MAX_RATIO) {
-      throw new ZipError('zip_bomb', `workbook part "${e.name}" expands more than ${ZIP_MAX_RATIO}:1; refused as a possible zip bomb`, e.name);
+      throw new ZipError(
+        'zip_bomb',
+        `workbook part "${e.name}" expands more than ${ZIP_MAX_RATIO}:1; refused as a possible zip bomb`,
+        e.name,
+      );
     }
   }
 }
@@ -326,7 +373,10 @@ function excelCellText(value: ExcelValue, numFmt: string | undefined): { text: s
   if (typeof value === 'string') return { text: value, numeric: false };
   if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE', numeric: false };
   if (value instanceof Date) {
-    return { text: wallText(value.getTime(), /h|s/i.test((numFmt ?? '').replace(/"[^"]*"/g, '')), true), numeric: false };
+    return {
+      text: wallText(value.getTime(), /h|s/i.test((numFmt ?? '').replace(/"[^"]*"/g, '')), true),
+      numeric: false,
+    };
   }
   if ('richText' in value) return { text: value.richText.map((r) => r.text).join(''), numeric: false };
   if ('error' in value) return { text: String(value.error), numeric: false };
@@ -347,7 +397,10 @@ async function xlsxTables(bytes: Uint8Array, member: string | null): Promise<Tab
     // exceljs's declared parameter type is its own Buffer alias; a Node Buffer is what it reads.
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch (e) {
-    throw new TabularError('xlsx_corrupt', `the workbook cannot be read (${(e as Error).message}); open it in Excel, save it again as .xlsx and retry`);
+    throw new TabularError(
+      'xlsx_corrupt',
+      `the workbook cannot be read (${(e as Error).message}); open it in Excel, save it again as .xlsx and retry`,
+    );
   }
   const tables: Table[] = [];
   wb.eachSheet((ws) => {
@@ -402,7 +455,11 @@ interface WorkbookLike {
   Workbook?: { WBProps?: { date1904?: boolean } };
 }
 
-let xlsReader: Promise<{ read: (data: Uint8Array) => WorkbookLike; decodeRange: (ref: string) => { s: { r: number; c: number }; e: { r: number; c: number } }; encodeCell: (a: { r: number; c: number }) => string }> | null = null;
+let xlsReader: Promise<{
+  read: (data: Uint8Array) => WorkbookLike;
+  decodeRange: (ref: string) => { s: { r: number; c: number }; e: { r: number; c: number } };
+  encodeCell: (a: { r: number; c: number }) => string;
+}> | null = null;
 
 function loadXlsReader() {
   xlsReader ??= (async () => {
@@ -410,13 +467,23 @@ function loadXlsReader() {
     try {
       mod = await import('@e965/xlsx');
     } catch {
-      throw new TabularError('xls_reader_missing', 'reading Excel 97-2003 (.xls) files needs the package @e965/xlsx, which is not installed');
+      throw new TabularError(
+        'xls_reader_missing',
+        'reading Excel 97-2003 (.xls) files needs the package @e965/xlsx, which is not installed',
+      );
     }
     const cp = await import('@e965/xlsx/dist/cpexcel');
     mod.set_cptable(cp);
     return {
       read: (data: Uint8Array) =>
-        mod.read(data, { type: 'buffer', cellDates: false, cellNF: true, cellHTML: false, cellFormula: false, dense: false }) as unknown as WorkbookLike,
+        mod.read(data, {
+          type: 'buffer',
+          cellDates: false,
+          cellNF: true,
+          cellHTML: false,
+          cellFormula: false,
+          dense: false,
+        }) as unknown as WorkbookLike,
       decodeRange: (ref: string) => mod.utils.decode_range(ref),
       encodeCell: (a: { r: number; c: number }) => mod.utils.encode_cell(a),
     };
@@ -432,9 +499,15 @@ async function xlsTables(bytes: Uint8Array, member: string | null): Promise<Tabl
   } catch (e) {
     const msg = (e as Error).message;
     if (/password|encrypt/i.test(msg)) {
-      throw new TabularError('xls_encrypted', 'the workbook is password-protected; open it in Excel, remove the password, save it and import it again');
+      throw new TabularError(
+        'xls_encrypted',
+        'the workbook is password-protected; open it in Excel, remove the password, save it and import it again',
+      );
     }
-    throw new TabularError('xls_corrupt', `the .xls workbook cannot be read (${msg}); open it in Excel, save it as .xlsx and import that`);
+    throw new TabularError(
+      'xls_corrupt',
+      `the .xls workbook cannot be read (${msg}); open it in Excel, save it as .xlsx and import that`,
+    );
   }
   const date1904 = Boolean(wb.Workbook?.WBProps?.date1904);
   return wb.SheetNames.map((sheetName) => {

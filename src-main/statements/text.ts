@@ -105,24 +105,29 @@ export function hasDecodeDamage(text: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Bookkeeping for streaming parsers
 
-/** Collects statement lines and hands them on in batches, so a parser never holds the whole file. */
+/**
+ * Collects statement lines and hands them on in batches, so a parser never holds the whole file.
+ * push() returns the emit's promise when a batch goes out: the parser must await it (the import
+ * writes each batch before the next is read), e.g. `const p = batcher.push(line); if (p) await p;`.
+ */
 export class LineBatcher {
   private batch: StatementLine[] = [];
   count = 0;
   constructor(
-    private readonly emit: (lines: StatementLine[]) => void,
+    private readonly emit: (lines: StatementLine[]) => void | Promise<void>,
     private readonly size = 2000,
   ) {}
-  push(line: StatementLine): void {
+  /** Returns a promise only when a batch went out (so the other 1999 lines pay no await). */
+  push(line: StatementLine): Promise<void> | undefined {
     this.batch.push(line);
     this.count++;
-    if (this.batch.length >= this.size) this.flush();
+    return this.batch.length >= this.size ? this.flush() : undefined;
   }
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const out = this.batch;
     this.batch = [];
-    this.emit(out);
+    await this.emit(out);
   }
 }
 
@@ -132,20 +137,18 @@ export class LineBatcher {
  */
 export class IssueLog {
   readonly items: ParseIssue[] = [];
+  /** Issues added so far, listed or not. */
+  total = 0;
   private readonly perCode = new Map<string, number>();
   constructor(private readonly cap = 100) {}
   add(issue: ParseIssue): void {
+    this.total++;
     const n = (this.perCode.get(issue.code) ?? 0) + 1;
     this.perCode.set(issue.code, n);
     if (n <= this.cap) this.items.push(issue);
   }
   count(code?: string): number {
-    if (code === undefined) {
-      let total = 0;
-      for (const n of this.perCode.values()) total += n;
-      return total;
-    }
-    return this.perCode.get(code) ?? 0;
+    return code === undefined ? this.total : (this.perCode.get(code) ?? 0);
   }
   /** The issues, with one "N more" issue appended for every code over the cap. */
   finish(): ParseIssue[] {

@@ -111,7 +111,7 @@ export interface StatementParser {
 }
 
 export interface SniffInput {
-  bytes: Uint8Array; // up to the first 64 KiB (decompressed for gzip)
+  bytes: Uint8Array; // the first 64 KiB (decompressed for gzip); whole workbooks for xlsx/xls
   text: string; // the same, decoded with the detected encoding
   container: Detection['container'];
   encoding: Detection['encoding'];

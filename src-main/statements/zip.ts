@@ -12,7 +12,8 @@ export const ZIP_RATIO_FLOOR_BYTES = 1024 * 1024; // the ratio rule applies abov
 export const ZIP_MAX_MEMBERS = 1000;
 const INFLATE_CHUNK = 4096; // ≤ ~4 MiB of output per push even for a maximal deflate ratio
 
-export type ZipErrorCode = 'zip_bomb' | 'zip_path' | 'zip_encrypted' | 'zip_corrupt' | 'zip_too_many' | 'zip_unsupported';
+export type ZipErrorCode =
+  'zip_bomb' | 'zip_path' | 'zip_encrypted' | 'zip_corrupt' | 'zip_too_many' | 'zip_unsupported';
 
 export class ZipError extends Error {
   constructor(
@@ -50,7 +51,9 @@ export interface ZipLimits {
 
 /** True when the bytes start like a zip (a local header, or the end record of an empty zip). */
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
+  return (
+    bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6))
+  );
 }
 
 /** The members as listed in the central directory, checked for paths and count but not extracted. */
@@ -62,12 +65,16 @@ export function listZip(bytes: Uint8Array, limits: ZipLimits = {}): ZipEntryInfo
   const cdSize = view.getUint32(eocd + 12, true);
   const cdOffset = view.getUint32(eocd + 16, true);
   if (total === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    throw new ZipError('zip_unsupported', 'the zip uses the ZIP64 extension, which a statement file never needs; it is refused');
+    throw new ZipError(
+      'zip_unsupported',
+      'the zip uses the ZIP64 extension, which a statement file never needs; it is refused',
+    );
   }
   if (total > maxMembers) {
     throw new ZipError('zip_too_many', `the zip lists ${total} members; more than ${maxMembers} is refused`);
   }
-  if (cdOffset + cdSize > eocd) throw new ZipError('zip_corrupt', 'the zip directory points outside the file (truncated download?)');
+  if (cdOffset + cdSize > eocd)
+    throw new ZipError('zip_corrupt', 'the zip directory points outside the file (truncated download?)');
 
   const entries: ZipEntryInfo[] = [];
   let p = cdOffset;
@@ -120,15 +127,27 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = {}): ZipMember[] 
   let declaredTotal = 0;
   for (const e of entries) {
     if (e.encrypted) {
-      throw new ZipError('zip_encrypted', `member "${e.name}" is password-protected; export the statement again without a password`, e.name);
+      throw new ZipError(
+        'zip_encrypted',
+        `member "${e.name}" is password-protected; export the statement again without a password`,
+        e.name,
+      );
     }
     if (e.isDirectory) continue;
     if (e.method !== 0 && e.method !== 8) {
-      throw new ZipError('zip_unsupported', `member "${e.name}" uses compression method ${e.method}; only stored and deflate are supported`, e.name);
+      throw new ZipError(
+        'zip_unsupported',
+        `member "${e.name}" uses compression method ${e.method}; only stored and deflate are supported`,
+        e.name,
+      );
     }
     declaredTotal += e.uncompressedSize;
     if (declaredTotal > maxTotal) {
-      throw new ZipError('zip_bomb', `the zip declares more than ${mib(maxTotal)} of content (at member "${e.name}"); refused as a possible zip bomb`, e.name);
+      throw new ZipError(
+        'zip_bomb',
+        `the zip declares more than ${mib(maxTotal)} of content (at member "${e.name}"); refused as a possible zip bomb`,
+        e.name,
+      );
     }
     if (e.uncompressedSize > ZIP_RATIO_FLOOR_BYTES && e.uncompressedSize > e.compressedSize * maxRatio) {
       throw new ZipError(
@@ -173,7 +192,11 @@ function findEndOfCentralDirectory(bytes: Uint8Array, view: DataView): number {
   throw new ZipError('zip_corrupt', 'the zip has no directory at its end (truncated download or not a zip)');
 }
 
-function decodeName(raw: Uint8Array, utf8Flag: boolean, extra: Uint8Array): { name: string; encoding: 'utf-8' | 'gb18030' } {
+function decodeName(
+  raw: Uint8Array,
+  utf8Flag: boolean,
+  extra: Uint8Array,
+): { name: string; encoding: 'utf-8' | 'gb18030' } {
   if (raw.includes(0)) throw new ZipError('zip_path', 'a member name contains a NUL byte');
   let name: string;
   let encoding: 'utf-8' | 'gb18030';
@@ -198,7 +221,7 @@ function decodeName(raw: Uint8Array, utf8Flag: boolean, extra: Uint8Array): { na
 /** Info-ZIP Unicode Path extra field (0x7075): version 1, CRC of the raw name, UTF-8 name. */
 function infoZipUnicodePath(extra: Uint8Array): string | null {
   const v = new DataView(extra.buffer, extra.byteOffset, extra.byteLength);
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = v.getUint16(i, true);
     const size = v.getUint16(i + 2, true);
     if (i + 4 + size > extra.length) return null;
@@ -229,17 +252,26 @@ function memberData(bytes: Uint8Array, view: DataView, e: ZipEntryInfo): Uint8Ar
     throw new ZipError('zip_corrupt', `member "${e.name}" has no local header where the directory says`, e.name);
   }
   if ((view.getUint16(p + 6, true) & 0x1) !== 0) {
-    throw new ZipError('zip_encrypted', `member "${e.name}" is password-protected; export the statement again without a password`, e.name);
+    throw new ZipError(
+      'zip_encrypted',
+      `member "${e.name}" is password-protected; export the statement again without a password`,
+      e.name,
+    );
   }
   const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
   const end = start + e.compressedSize;
-  if (end > bytes.length) throw new ZipError('zip_corrupt', `member "${e.name}" runs past the end of the file (truncated download?)`, e.name);
+  if (end > bytes.length)
+    throw new ZipError('zip_corrupt', `member "${e.name}" runs past the end of the file (truncated download?)`, e.name);
   return bytes.subarray(start, end);
 }
 
 function storedContent(data: Uint8Array, e: ZipEntryInfo): Uint8Array {
   if (data.length !== e.uncompressedSize) {
-    throw new ZipError('zip_corrupt', `member "${e.name}" is stored with ${data.length} bytes but declares ${e.uncompressedSize}`, e.name);
+    throw new ZipError(
+      'zip_corrupt',
+      `member "${e.name}" is stored with ${data.length} bytes but declares ${e.uncompressedSize}`,
+      e.name,
+    );
   }
   return data.slice();
 }
@@ -267,13 +299,26 @@ function inflateCapped(data: Uint8Array, e: ZipEntryInfo): Uint8Array {
       inflater.push(data.subarray(i, end), end === data.length);
     }
   } catch (err) {
-    if (!overflow) throw new ZipError('zip_corrupt', `member "${e.name}" cannot be decompressed (${(err as Error).message}): the zip is damaged`, e.name);
+    if (!overflow)
+      throw new ZipError(
+        'zip_corrupt',
+        `member "${e.name}" cannot be decompressed (${(err as Error).message}): the zip is damaged`,
+        e.name,
+      );
   }
   if (overflow) {
-    throw new ZipError('zip_bomb', `member "${e.name}" expands beyond its declared ${e.uncompressedSize} bytes; refused as a possible zip bomb`, e.name);
+    throw new ZipError(
+      'zip_bomb',
+      `member "${e.name}" expands beyond its declared ${e.uncompressedSize} bytes; refused as a possible zip bomb`,
+      e.name,
+    );
   }
   if (!finished || written !== out.length) {
-    throw new ZipError('zip_corrupt', `member "${e.name}" decompresses to ${written} bytes but declares ${e.uncompressedSize}: the zip is damaged`, e.name);
+    throw new ZipError(
+      'zip_corrupt',
+      `member "${e.name}" decompresses to ${written} bytes but declares ${e.uncompressedSize}: the zip is damaged`,
+      e.name,
+    );
   }
   return out;
 }

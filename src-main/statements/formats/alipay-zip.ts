@@ -32,7 +32,15 @@ import {
   splitCsvLine,
   trimCell,
 } from '../text';
-import type { Detection, LineKind, ParseOptions, ParseOutcome, SniffInput, StatementLine, StatementParser, StatementSource } from '../types';
+import type {
+  Detection,
+  LineKind,
+  ParseOptions,
+  ParseOutcome,
+  SniffInput,
+  StatementParser,
+  StatementSource,
+} from '../types';
 import { ZipError, isZip, readZip } from '../zip';
 
 const TITLE_TRADE = '#支付宝业务明细查询';
@@ -245,7 +253,12 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     checks: [],
   };
   if (opts.expectedDate !== undefined && !isIsoDate(opts.expectedDate)) {
-    errors.add({ line: null, field: null, code: 'bad_option', message: `the requested statement date "${opts.expectedDate}" is not a date YYYY-MM-DD` });
+    errors.add({
+      line: null,
+      field: null,
+      code: 'bad_option',
+      message: `the requested statement date "${opts.expectedDate}" is not a date YYYY-MM-DD`,
+    });
   }
   const details: DetailResult[] = [];
   const summaries: { member: string; lines: Line[] }[] = [];
@@ -258,20 +271,37 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       if (!isZip(bytes)) throw new ZipError('zip_corrupt', `${source.fileName} is not a zip`);
       container = 'zip';
       const members = readZip(bytes);
-      if (members.length === 0) errors.add({ line: null, field: null, code: 'empty', message: 'the zip has no members: download the statement again' });
+      if (members.length === 0)
+        errors.add({
+          line: null,
+          field: null,
+          code: 'empty',
+          message: 'the zip has no members: download the statement again',
+        });
       for (const m of members) {
         const enc = detectEncoding(m.bytes, false);
         encoding = enc.encoding;
         const text = decode(m.bytes.subarray(enc.bom), enc.encoding);
         const lines = text.split(/\r?\n/).map((t, i) => ({ lineNo: i + 1, text: t }));
+        if (lines.length > 0 && lines[lines.length - 1]!.text === '') lines.pop(); // the final line break
         const first = commentText(lines.find((l) => l.text.trim() !== '')?.text ?? '');
-        if (first.startsWith(TITLE_TRADE_SUMMARY) || first.startsWith(TITLE_LEDGER_SUMMARY) || (/汇总/.test(m.name) && !hasDetailHeader(lines))) {
+        if (
+          first.startsWith(TITLE_TRADE_SUMMARY) ||
+          first.startsWith(TITLE_LEDGER_SUMMARY) ||
+          (/汇总/.test(m.name) && !hasDetailHeader(lines))
+        ) {
           summaries.push({ member: m.name, lines });
         } else if (first.startsWith(TITLE_TRADE) || first.startsWith(TITLE_LEDGER)) {
           const r = await readDetail(lines, m.name, ctx);
           if (r) details.push(r);
         } else {
-          warnings.add({ line: null, member: m.name, field: null, code: 'unknown_member', message: `zip member "${m.name}" is not an Alipay 业务明细/汇总/账务明细 file (first line "${first.slice(0, 40)}"); it was not read` });
+          warnings.add({
+            line: null,
+            member: m.name,
+            field: null,
+            code: 'unknown_member',
+            message: `zip member "${m.name}" is not an Alipay 业务明细/汇总/账务明细 file (first line "${first.slice(0, 40)}"); it was not read`,
+          });
         }
       }
       ctx.notes.push(`zip with ${members.length} member${members.length === 1 ? '' : 's'}`);
@@ -280,21 +310,33 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       if (r) details.push(r);
     }
   } catch (e) {
-    if (e instanceof ZipError) errors.add({ line: null, member: e.member ?? undefined, field: null, code: e.code, message: e.message });
+    if (e instanceof ZipError)
+      errors.add({ line: null, member: e.member ?? undefined, field: null, code: e.code, message: e.message });
     else if (e instanceof SourceError) errors.add({ line: e.line, field: null, code: e.code, message: e.message });
     else throw e;
   }
-  ctx.batcher.flush();
+  await ctx.batcher.flush();
 
   if (container === 'zip' && details.length === 0 && errors.count() === 0) {
-    errors.add({ line: null, field: null, code: 'missing_member', message: 'the zip has no 业务明细 or 账务明细 member: it is not an Alipay statement' });
+    errors.add({
+      line: null,
+      field: null,
+      code: 'missing_member',
+      message: 'the zip has no 业务明细 or 账务明细 member: it is not an Alipay statement',
+    });
   }
 
   // One statement: every detail member must name the same account and period.
   const first = details[0];
   for (const d of details.slice(1)) {
     if (d.account !== first!.account || d.periodStart !== first!.periodStart || d.periodEnd !== first!.periodEnd) {
-      errors.add({ line: null, member: d.member, field: '账号', code: 'member_mismatch', message: `member "${d.member}" is for ${d.account} ${d.periodStart}…${d.periodEnd}, not the same account and period as "${first!.member}"` });
+      errors.add({
+        line: null,
+        member: d.member,
+        field: '账号',
+        code: 'member_mismatch',
+        message: `member "${d.member}" is for ${d.account} ${d.periodStart}…${d.periodEnd}, not the same account and period as "${first!.member}"`,
+      });
     }
   }
   const account = first?.account ?? null;
@@ -304,22 +346,50 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     else if (/^2088\d{12}$/.test(account)) merchantId = account;
     else {
       merchantId = account;
-      warnings.add({ line: 2, member: first?.member, field: '账号', code: 'account_format', message: `账号 ${account} is not a PID followed by 0156; it is used as printed` });
+      warnings.add({
+        line: 2,
+        member: first?.member,
+        field: '账号',
+        code: 'account_format',
+        message: `账号 ${account} is not a PID followed by 0156; it is used as printed`,
+      });
     }
-    if (opts.expectedMerchant !== undefined && opts.expectedMerchant !== merchantId && opts.expectedMerchant !== account) {
-      errors.add({ line: 2, member: first?.member, field: '账号', code: 'merchant_mismatch', message: `the statement is for 账号 ${account}, not the merchant ${opts.expectedMerchant} it was imported for` });
+    if (
+      opts.expectedMerchant !== undefined &&
+      opts.expectedMerchant !== merchantId &&
+      opts.expectedMerchant !== account
+    ) {
+      errors.add({
+        line: 2,
+        member: first?.member,
+        field: '账号',
+        code: 'merchant_mismatch',
+        message: `the statement is for 账号 ${account}, not the merchant ${opts.expectedMerchant} it was imported for`,
+      });
     }
   }
   const periodStart = first?.periodStart ?? null;
   const periodEnd = first?.periodEnd ?? null;
   const day = periodStart ? businessDate(periodStart) : (opts.expectedDate ?? null);
   if (periodStart && periodEnd && addDays(businessDate(periodStart), 1) !== businessDate(periodEnd)) {
-    warnings.add({ line: 3, member: first?.member, field: '起始日期', code: 'multi_day_period', message: `the statement covers ${periodStart} to ${periodEnd}, not one day` });
+    warnings.add({
+      line: 3,
+      member: first?.member,
+      field: '起始日期',
+      code: 'multi_day_period',
+      message: `the statement covers ${periodStart} to ${periodEnd}, not one day`,
+    });
   }
   if (opts.expectedDate !== undefined && periodStart && periodEnd) {
     const t = Date.parse(`${opts.expectedDate}T00:00:00+08:00`);
     if (t < Date.parse(periodStart) || t >= Date.parse(periodEnd)) {
-      errors.add({ line: 3, member: first?.member, field: '起始日期', code: 'date_mismatch', message: `the statement covers ${businessDate(periodStart)}, not ${opts.expectedDate} it was imported for` });
+      errors.add({
+        line: 3,
+        member: first?.member,
+        field: '起始日期',
+        code: 'date_mismatch',
+        message: `the statement covers ${businessDate(periodStart)}, not ${opts.expectedDate} it was imported for`,
+      });
     }
   }
 
@@ -328,14 +398,22 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const trade = details.filter((d) => d.kind === 'trade');
   const sumFooter = (key: string): Totals | null => {
     const all = details.map((d) => d.footers.get(key)).filter((x): x is Totals => x !== undefined);
-    return all.length ? { count: all.reduce((a, t) => a + t.count, 0), fen: all.reduce((a, t) => a + t.fen, 0), raw: '', line: 0 } : null;
+    return all.length
+      ? { count: all.reduce((a, t) => a + t.count, 0), fen: all.reduce((a, t) => a + t.fen, 0), raw: '', line: 0 }
+      : null;
   };
   const isLedger = details.length > 0 && trade.length === 0;
   const payTotals = sumFooter(isLedger ? '收入合计' : '交易合计');
   const refTotals = sumFooter(isLedger ? '支出合计' : '退款合计');
   const variant = details.length === 0 ? null : isLedger ? 'signcustomer' : 'trade';
   const format = variant === null ? 'alipay-statement' : `alipay-${variant}-${container === 'zip' ? 'zip' : 'csv'}`;
-  const detection: Detection = { ...source.detection, container, encoding, confidence: details.length ? 0.95 : 0, notes: ctx.notes };
+  const detection: Detection = {
+    ...source.detection,
+    container,
+    encoding,
+    confidence: details.length ? 0.95 : 0,
+    notes: ctx.notes,
+  };
   return {
     header: {
       channel: 'alipay',
@@ -375,10 +453,16 @@ function hasDetailHeader(lines: Line[]): boolean {
 }
 
 /** Read one 业务明细 or 账务明细 (a zip member or a whole CSV), emitting its rows. */
-async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: string | undefined, ctx: Ctx): Promise<DetailResult | null> {
+async function readDetail(
+  lines: AsyncIterable<Line> | Iterable<Line>,
+  member: string | undefined,
+  ctx: Ctx,
+): Promise<DetailResult | null> {
   const { errors, warnings, opts } = ctx;
-  const err = (line: number | null, field: string | null, code: string, message: string) => errors.add({ line, member, field, code, message });
-  const warn = (line: number | null, field: string | null, code: string, message: string) => warnings.add({ line, member, field, code, message });
+  const err = (line: number | null, field: string | null, code: string, message: string) =>
+    errors.add({ line, member, field, code, message });
+  const warn = (line: number | null, field: string | null, code: string, message: string) =>
+    warnings.add({ line, member, field, code, message });
   const where = member ? ` of "${member}"` : '';
 
   const r: DetailResult = {
@@ -412,8 +496,11 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
   let balanceOrder: 'forward' | 'reverse' | null = null;
 
   const inPeriod = (iso: string): boolean =>
-    r.periodStart === null || r.periodEnd === null || (Date.parse(iso) >= Date.parse(r.periodStart) && Date.parse(iso) < Date.parse(r.periodEnd));
+    r.periodStart === null ||
+    r.periodEnd === null ||
+    (Date.parse(iso) >= Date.parse(r.periodStart) && Date.parse(iso) < Date.parse(r.periodEnd));
 
+  let pendingEmit: Promise<void> | undefined;
   const readComment = (lineNo: number, raw: string): void => {
     const t = commentText(raw);
     if (t === TITLE_TRADE || t.startsWith(TITLE_TRADE)) {
@@ -435,7 +522,8 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     if (period) {
       r.periodStart = alipayTime(period[1]!);
       r.periodEnd = alipayTime(period[2]!);
-      if (!r.periodStart || !r.periodEnd) err(lineNo, '起始日期', 'bad_time', `the period "${t.slice(1)}" cannot be read`);
+      if (!r.periodStart || !r.periodEnd)
+        err(lineNo, '起始日期', 'bad_time', `the period "${t.slice(1)}" cannot be read`);
       return;
     }
     if (/^#-+.*列表(结束)?-*$/.test(t) || /^#-+$/.test(t)) {
@@ -463,16 +551,26 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
       r.rawFooter.push(t);
       return;
     }
-    warn(lineNo, null, 'unknown_comment', `line ${lineNo}${where} "${t.slice(0, 60)}" is not a known header or footer line; it was not read`);
+    warn(
+      lineNo,
+      null,
+      'unknown_comment',
+      `line ${lineNo}${where} "${t.slice(0, 60)}" is not a known header or footer line; it was not read`,
+    );
   };
 
   const mapHeader = (lineNo: number, names: string[]): boolean => {
-    header = names.map(normaliseHeader);
+    header = names.map(trimCell); // as printed, for raw and messages; matched by headerKey
     keys = names.map(headerKey);
     if (keys.includes('账务流水号')) r.kind = 'ledger';
     else if (keys.includes('支付宝交易号')) r.kind = 'trade';
     else {
-      err(lineNo, null, 'not_alipay', `line ${lineNo}${where} should be the column header (支付宝交易号,… or 账务流水号,…) but is "${header.join(',').slice(0, 60)}"`);
+      err(
+        lineNo,
+        null,
+        'not_alipay',
+        `line ${lineNo}${where} should be the column header (支付宝交易号,… or 账务流水号,…) but is "${header.join(',').slice(0, 60)}"`,
+      );
       return false;
     }
     const columns: Record<string, string[]> = r.kind === 'trade' ? TRADE_COLUMNS : LEDGER_COLUMNS;
@@ -483,7 +581,13 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     keys.forEach((k, i) => {
       const c = byName.get(k);
       if (c === undefined) {
-        if (k !== '') warn(lineNo, header[i]!, 'unknown_column', `column "${header[i]}" is not a known Alipay column; it is kept in the raw line only`);
+        if (k !== '')
+          warn(
+            lineNo,
+            header[i]!,
+            'unknown_column',
+            `column "${header[i]}" is not a known Alipay column; it is kept in the raw line only`,
+          );
       } else if (index.has(c)) {
         err(lineNo, header[i]!, 'duplicate_column', `column "${header[i]}" appears twice in the header`);
         ok = false;
@@ -492,7 +596,12 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     const required: string[] = r.kind === 'trade' ? TRADE_REQUIRED : LEDGER_REQUIRED;
     for (const c of required) {
       if (!index.has(c)) {
-        err(lineNo, columns[c]![0]!, 'missing_column', `the header${where} has no ${columns[c]![0]} column; the statement cannot be read`);
+        err(
+          lineNo,
+          columns[c]![0]!,
+          'missing_column',
+          `the header${where} has no ${columns[c]![0]} column; the statement cannot be read`,
+        );
         ok = false;
       }
     }
@@ -509,7 +618,12 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     // Trailing empty cells beyond the header (some exports pad lines with commas) are harmless.
     while (values.length > header.length && values[values.length - 1] === '') values.pop();
     if (values.length !== header.length) {
-      err(lineNo, null, 'field_count', `line ${lineNo}${where} has ${values.length} fields but the header has ${header.length}: the line is cut off or was edited`);
+      err(
+        lineNo,
+        null,
+        'field_count',
+        `line ${lineNo}${where} has ${values.length} fields but the header has ${header.length}: the line is cut off or was edited`,
+      );
       return;
     }
     const raw: Record<string, string> = {};
@@ -530,14 +644,25 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     const before = errors.count();
     for (const c of TRADE_IDS) {
       if (looksExcelMangled(get(c))) {
-        err(lineNo, name(c), 'excel_mangled', `${name(c)} "${get(c)}" was turned into a number by Excel and has lost digits: import the file downloaded from Alipay, not one re-saved in Excel`);
+        err(
+          lineNo,
+          name(c),
+          'excel_mangled',
+          `${name(c)} "${get(c)}" was turned into a number by Excel and has lost digits: import the file downloaded from Alipay, not one re-saved in Excel`,
+        );
       }
     }
     const type = get('bizType');
     let kind: LineKind | null = null;
     if (type === '交易') kind = 'payment';
     else if (type === '退款') kind = 'refund';
-    else err(lineNo, name('bizType'), 'bad_type', `业务类型 "${type}" is neither 交易 nor 退款; the line cannot be classified`);
+    else
+      err(
+        lineNo,
+        name('bizType'),
+        'bad_type',
+        `业务类型 "${type}" is neither 交易 nor 退款; the line cannot be classified`,
+      );
     const money = new Map<TradeCol, number>();
     for (const c of TRADE_MONEY) {
       if (!tradeIndex.has(c)) continue;
@@ -550,8 +675,15 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
       }
     }
     const occurredAt = alipayTime(foldWidth(get('finished')));
-    if (occurredAt === null) err(lineNo, name('finished'), 'bad_time', `${name('finished')} "${get('finished')}" is not a time yyyy-MM-dd HH:mm:ss`);
-    if (get('tradeNo') === '') err(lineNo, name('tradeNo'), 'missing_id', '支付宝交易号 is empty; the line cannot be matched');
+    if (occurredAt === null)
+      err(
+        lineNo,
+        name('finished'),
+        'bad_time',
+        `${name('finished')} "${get('finished')}" is not a time yyyy-MM-dd HH:mm:ss`,
+      );
+    if (get('tradeNo') === '')
+      err(lineNo, name('tradeNo'), 'missing_id', '支付宝交易号 is empty; the line cannot be matched');
     if (errors.count() > before || kind === null || occurredAt === null) return;
 
     const received = money.get('received')!;
@@ -564,11 +696,23 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
       r.tradeFen += received;
       r.tradeFeeFen += fee;
       r.tradeOrderFen += order;
-      if (received < 0) warn(lineNo, name('received'), 'unexpected_sign', `a 交易 line with negative ${name('received')} ${get('received')}: check the line`);
+      if (received < 0)
+        warn(
+          lineNo,
+          name('received'),
+          'unexpected_sign',
+          `a 交易 line with negative ${name('received')} ${get('received')}: check the line`,
+        );
     } else {
       r.refundCount++;
       r.refundFen += received;
-      if (received > 0) warn(lineNo, name('received'), 'unexpected_sign', `a 退款 line with positive ${name('received')} ${get('received')}: refunds are printed negative`);
+      if (received > 0)
+        warn(
+          lineNo,
+          name('received'),
+          'unexpected_sign',
+          `a 退款 line with positive ${name('received')} ${get('received')}: refunds are printed negative`,
+        );
     }
     const tradeNo = get('tradeNo');
     const requestNo = get('refundRequestNo');
@@ -576,11 +720,16 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     const seen = ctx.ids.add(`${member ?? ''}|${key}`, lineNo);
     if (seen !== null) {
       const f = kind === 'payment' || !requestNo ? name('tradeNo') : name('refundRequestNo');
-      warn(lineNo, f, 'duplicate_id', `${f} ${kind === 'payment' || !requestNo ? tradeNo : requestNo} already appears on line ${seen}: the same ${kind === 'payment' ? '交易' : '退款'} is listed twice`);
+      warn(
+        lineNo,
+        f,
+        'duplicate_id',
+        `${f} ${kind === 'payment' || !requestNo ? tradeNo : requestNo} already appears on line ${seen}: the same ${kind === 'payment' ? '交易' : '退款'} is listed twice`,
+      );
     }
     const day = businessDate(occurredAt);
     flagDay(lineNo, name('finished'), get('finished'), occurredAt, day);
-    ctx.batcher.push({
+    pendingEmit = ctx.batcher.push({
       lineNo,
       member,
       kind,
@@ -607,9 +756,19 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
 
   const flagDay = (lineNo: number, field: string, printed: string, iso: string, day: string): void => {
     if (!inPeriod(iso)) {
-      warn(lineNo, field, 'cross_day', `${field} ${printed} is outside the statement period: kept, to be carried as a timing difference`);
+      warn(
+        lineNo,
+        field,
+        'cross_day',
+        `${field} ${printed} is outside the statement period: kept, to be carried as a timing difference`,
+      );
     } else if (opts.expectedDate !== undefined && day !== opts.expectedDate) {
-      warn(lineNo, field, 'cross_day', `${field} ${printed} is on ${day}, not ${opts.expectedDate}: kept, to be carried as a timing difference`);
+      warn(
+        lineNo,
+        field,
+        'cross_day',
+        `${field} ${printed} is on ${day}, not ${opts.expectedDate}: kept, to be carried as a timing difference`,
+      );
     }
   };
 
@@ -625,7 +784,12 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     const before = errors.count();
     for (const c of LEDGER_IDS) {
       if (looksExcelMangled(get(c))) {
-        err(lineNo, name(c), 'excel_mangled', `${name(c)} "${get(c)}" was turned into a number by Excel and has lost digits: import the file downloaded from Alipay, not one re-saved in Excel`);
+        err(
+          lineNo,
+          name(c),
+          'excel_mangled',
+          `${name(c)} "${get(c)}" was turned into a number by Excel and has lost digits: import the file downloaded from Alipay, not one re-saved in Excel`,
+        );
       }
     }
     const amountOf = (c: LedgerCol): number | null => {
@@ -642,11 +806,18 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     const outgo = amountOf('outgo');
     const balance = ledgerIndex.has('balance') && get('balance') !== '' ? amountOf('balance') : null;
     if (income !== null && outgo !== null && income !== 0 && outgo !== 0) {
-      err(lineNo, name('income'), 'bad_amount', `the line has both ${name('income')} ${get('income')} and ${name('outgo')} ${get('outgo')}; one of them must be 0`);
+      err(
+        lineNo,
+        name('income'),
+        'bad_amount',
+        `the line has both ${name('income')} ${get('income')} and ${name('outgo')} ${get('outgo')}; one of them must be 0`,
+      );
     }
-    if (income !== null && income < 0) err(lineNo, name('income'), 'bad_amount', `${name('income')} ${get('income')} is negative`);
+    if (income !== null && income < 0)
+      err(lineNo, name('income'), 'bad_amount', `${name('income')} ${get('income')} is negative`);
     const occurredAt = alipayTime(foldWidth(get('time')));
-    if (occurredAt === null) err(lineNo, name('time'), 'bad_time', `${name('time')} "${get('time')}" is not a time yyyy-MM-dd HH:mm:ss`);
+    if (occurredAt === null)
+      err(lineNo, name('time'), 'bad_time', `${name('time')} "${get('time')}" is not a time yyyy-MM-dd HH:mm:ss`);
     const flowNo = get('flowNo');
     if (flowNo === '') err(lineNo, name('flowNo'), 'missing_id', '账务流水号 is empty; the line cannot be identified');
     if (errors.count() > before || income === null || outgo === null || occurredAt === null) return;
@@ -666,20 +837,37 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
         if (balanceOrder === null && (forward || reverse)) balanceOrder = forward ? 'forward' : 'reverse';
         const ok = balanceOrder === 'forward' ? forward : balanceOrder === 'reverse' ? reverse : false;
         if (!ok) {
-          warn(lineNo, name('balance'), 'balance_break', `${name('balance')} ${get('balance')} does not follow from line ${prevBalance.line} (${fenToYuanText(prevBalance.fen)}) with this line's ${fenToYuanText(amount)}: a line may be missing`);
+          warn(
+            lineNo,
+            name('balance'),
+            'balance_break',
+            `${name('balance')} ${get('balance')} does not follow from line ${prevBalance.line} (${fenToYuanText(prevBalance.fen)}) with this line's ${fenToYuanText(amount)}: a line may be missing`,
+          );
         }
       }
       prevBalance = { fen: balance, amount, line: lineNo };
     }
     const seen = ctx.ids.add(`${member ?? ''}|L${flowNo}`, lineNo);
-    if (seen !== null) warn(lineNo, name('flowNo'), 'duplicate_id', `账务流水号 ${flowNo} already appears on line ${seen}: the same movement is listed twice`);
+    if (seen !== null)
+      warn(
+        lineNo,
+        name('flowNo'),
+        'duplicate_id',
+        `账务流水号 ${flowNo} already appears on line ${seen}: the same movement is listed twice`,
+      );
     const { kind, known } = ledgerKind(get('bizType'), get('bizDesc'));
-    if (!known) warn(lineNo, name('bizType'), 'unknown_type', `业务类型 "${get('bizType')}" is not a known movement; booked as ${kind}, please check`);
+    if (!known)
+      warn(
+        lineNo,
+        name('bizType'),
+        'unknown_type',
+        `业务类型 "${get('bizType')}" is not a known movement; booked as ${kind}, please check`,
+      );
     const day = businessDate(occurredAt);
     flagDay(lineNo, name('time'), get('time'), occurredAt, day);
     if (kind === 'refund') r.refundCount++;
     else if (kind === 'payment') r.tradeCount++;
-    ctx.batcher.push({
+    pendingEmit = ctx.batcher.push({
       lineNo,
       member,
       kind,
@@ -711,7 +899,12 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     }
     sawAnything = true;
     if (hasDecodeDamage(text)) {
-      err(lineNo, null, 'bad_encoding', `line ${lineNo}${where} has bytes that are not valid text in the detected encoding: the file was re-saved in another encoding or is damaged`);
+      err(
+        lineNo,
+        null,
+        'bad_encoding',
+        `line ${lineNo}${where} has bytes that are not valid text in the detected encoding: the file was re-saved in another encoding or is damaged`,
+      );
       continue;
     }
     if (text.trimStart().startsWith('#') || text.trimStart().startsWith('＃')) {
@@ -719,17 +912,32 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
       continue;
     }
     if (st.stage === 'preamble') {
-      if (!sawTitle) warn(lineNo, null, 'missing_preamble', `the file${where} has no #支付宝…查询 title lines: account and period cannot be checked`);
+      if (!sawTitle)
+        warn(
+          lineNo,
+          null,
+          'missing_preamble',
+          `the file${where} has no #支付宝…查询 title lines: account and period cannot be checked`,
+        );
       const { fields } = splitCsvLine(text);
       if (!mapHeader(lineNo, fields)) return null;
       st.stage = 'rows';
       continue;
     }
     if (st.stage === 'footer') {
-      err(lineNo, null, 'unexpected_line', `line ${lineNo}${where} is a data line after the list's end marker: the file was edited`);
+      err(
+        lineNo,
+        null,
+        'unexpected_line',
+        `line ${lineNo}${where} is a data line after the list's end marker: the file was edited`,
+      );
       continue;
     }
     readRow(lineNo, text);
+    if (pendingEmit) {
+      await pendingEmit; // the import writes each batch before the next is read
+      pendingEmit = undefined;
+    }
   }
 
   if (!sawAnything) {
@@ -741,36 +949,68 @@ async function readDetail(lines: AsyncIterable<Line> | Iterable<Line>, member: s
     return null;
   }
   if (blank > 0) ctx.notes.push(`${blank} blank line${blank > 1 ? 's' : ''} ignored${where}`);
-  if (r.account === null) warn(null, '账号', 'missing_account', `the file${where} has no #账号 line: the merchant cannot be checked`);
+  if (r.account === null)
+    warn(null, '账号', 'missing_account', `the file${where} has no #账号 line: the merchant cannot be checked`);
 
   // 合计 lines against the rows.
-  const check = (footer: string, count: number, fen: number, what: string, required: boolean): void => {
+  const check = (
+    footer: string,
+    count: number,
+    fen: number,
+    what: string,
+    required: boolean,
+    signFree: boolean,
+  ): void => {
     const t = r.footers.get(footer);
     if (!t) {
-      if (required || count > 0) err(null, footer, 'missing_summary', `the file${where} has no #${footer} line: the download may be incomplete`);
+      if (required || count > 0)
+        err(null, footer, 'missing_summary', `the file${where} has no #${footer} line: the download may be incomplete`);
       return;
     }
     const countOk = t.count === count;
-    // A refund total printed unsigned is accepted against negative rows (older wording).
-    const fenOk = t.fen === fen || (fen < 0 && t.fen === -fen);
-    ctx.checks.push({ name: `${footer} 笔数${member ? ` (${member})` : ''}`, printed: t.count, computed: count, ok: countOk });
-    ctx.checks.push({ name: `${footer} ${what}${member ? ` (${member})` : ''}`, printed: t.fen, computed: fen, ok: fenOk });
-    if (!countOk) err(t.line, footer, 'summary_mismatch', `#${footer} says ${t.count} lines but the file has ${count}: the statement does not tie out`);
-    if (!fenOk) err(t.line, footer, 'summary_mismatch', `#${footer} says ${fenToYuanText(t.fen)} but the lines add up to ${fenToYuanText(fen)}: the statement does not tie out`);
+    // Money out (退款合计, 支出合计) is accepted printed either signed or unsigned.
+    const fenOk = t.fen === fen || (signFree && t.fen === -fen);
+    ctx.checks.push({
+      name: `${footer} 笔数${member ? ` (${member})` : ''}`,
+      printed: t.count,
+      computed: count,
+      ok: countOk,
+    });
+    ctx.checks.push({
+      name: `${footer} ${what}${member ? ` (${member})` : ''}`,
+      printed: t.fen,
+      computed: fen,
+      ok: fenOk,
+    });
+    if (!countOk)
+      err(
+        t.line,
+        footer,
+        'summary_mismatch',
+        `#${footer} says ${t.count} lines but the file has ${count}: the statement does not tie out`,
+      );
+    if (!fenOk)
+      err(
+        t.line,
+        footer,
+        'summary_mismatch',
+        `#${footer} says ${fenToYuanText(t.fen)} but the lines add up to ${fenToYuanText(fen)}: the statement does not tie out`,
+      );
   };
   if (r.kind === 'trade') {
-    check('交易合计', r.tradeCount, r.tradeFen, '商家实收', true);
-    check('退款合计', r.refundCount, r.refundFen, '商家实收', r.footers.size === 0);
+    check('交易合计', r.tradeCount, r.tradeFen, '商家实收', true, false);
+    check('退款合计', r.refundCount, r.refundFen, '商家实收', r.footers.size === 0, true);
   } else {
-    check('收入合计', ledgerIn.count, ledgerIn.fen, '金额', true);
-    check('支出合计', ledgerOut.count, ledgerOut.fen, '金额', true);
+    check('收入合计', ledgerIn.count, ledgerIn.fen, '金额', true, false);
+    check('支出合计', ledgerOut.count, ledgerOut.fen, '金额', true, true);
   }
   return r;
 }
 
 /** The 汇总 member: per-store totals (a 合计 row when printed), checked against the detail rows. */
 function checkSummaryMember(member: string, lines: Line[], details: DetailResult[], ctx: Ctx): void {
-  const err = (line: number | null, field: string | null, code: string, message: string) => ctx.errors.add({ line, member, field, code, message });
+  const err = (line: number | null, field: string | null, code: string, message: string) =>
+    ctx.errors.add({ line, member, field, code, message });
   const trade = details.filter((d) => d.kind === 'trade');
   let header: string[] | null = null;
   let headerLine = 0;
@@ -802,7 +1042,15 @@ function checkSummaryMember(member: string, lines: Line[], details: DetailResult
     let s = 0;
     for (const r of source) {
       const v = r.values[i] ?? '';
-      const n = count ? parseWholeCount(v) : (() => { try { return yuanToFen(v); } catch { return null; } })();
+      const n = count
+        ? parseWholeCount(v)
+        : (() => {
+            try {
+              return yuanToFen(v);
+            } catch {
+              return null;
+            }
+          })();
       if (n === null) {
         err(r.line, name, 'bad_amount', `${name} "${v}" in the 汇总 is not ${count ? 'a count' : 'an amount'}`);
         return null;
@@ -818,21 +1066,56 @@ function checkSummaryMember(member: string, lines: Line[], details: DetailResult
     if (printed === null) return;
     const ok = printed === computed;
     ctx.checks.push({ name: `汇总 ${name}`, printed, computed, ok });
-    if (!ok) err(line, name, 'summary_mismatch', `the 汇总 says ${name} ${printed} but the 业务明细 has ${computed}: the statement does not tie out`);
+    if (!ok)
+      err(
+        line,
+        name,
+        'summary_mismatch',
+        `the 汇总 says ${name} ${printed} but the 业务明细 has ${computed}: the statement does not tie out`,
+      );
   };
-  exact('交易订单总笔数', add((d) => d.tradeCount));
-  exact('退款订单总笔数', add((d) => d.refundCount));
+  exact(
+    '交易订单总笔数',
+    add((d) => d.tradeCount),
+  );
+  exact(
+    '退款订单总笔数',
+    add((d) => d.refundCount),
+  );
   // Whether the 汇总 amounts are net of refunds is not documented (u): net or 交易-only is accepted.
   const either = (name: string, net: number, tradeOnly: number) => {
     const printed = sum(name, false);
     if (printed === null) return;
     const ok = printed === net || printed === tradeOnly;
-    ctx.checks.push({ name: `汇总 ${name}`, printed, computed: net, ok });
-    if (!ok) err(line, name, 'summary_mismatch', `the 汇总 says ${name} ${fenToYuanText(printed)} but the 业务明细 adds up to ${fenToYuanText(net)} (交易 only ${fenToYuanText(tradeOnly)}): the statement does not tie out`);
+    ctx.checks.push({
+      name: `汇总 ${name}`,
+      printed,
+      computed: printed === tradeOnly && printed !== net ? tradeOnly : net,
+      ok,
+    });
+    if (!ok)
+      err(
+        line,
+        name,
+        'summary_mismatch',
+        `the 汇总 says ${name} ${fenToYuanText(printed)} but the 业务明细 adds up to ${fenToYuanText(net)} (交易 only ${fenToYuanText(tradeOnly)}): the statement does not tie out`,
+      );
   };
-  either('商家实收', add((d) => d.tradeFen + d.refundFen), add((d) => d.tradeFen));
-  either('服务费', add((d) => d.feeFen), add((d) => d.tradeFeeFen));
-  either('订单金额', add((d) => d.orderFen), add((d) => d.tradeOrderFen));
+  either(
+    '商家实收',
+    add((d) => d.tradeFen + d.refundFen),
+    add((d) => d.tradeFen),
+  );
+  either(
+    '服务费',
+    add((d) => d.feeFen),
+    add((d) => d.tradeFeeFen),
+  );
+  either(
+    '订单金额',
+    add((d) => d.orderFen),
+    add((d) => d.tradeOrderFen),
+  );
 }
 
 export const alipayStatementParser: StatementParser = {

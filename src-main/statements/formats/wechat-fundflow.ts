@@ -30,11 +30,32 @@ import {
   normaliseHeader,
   parseWholeCount,
   splitMarkedLine,
+  trimCell,
   unescapeLiteralBreaks,
 } from '../text';
-import type { Detection, LineKind, ParseOptions, ParseOutcome, SniffInput, StatementLine, StatementParser, StatementSource } from '../types';
+import type {
+  Detection,
+  LineKind,
+  ParseOptions,
+  ParseOutcome,
+  SniffInput,
+  StatementLine,
+  StatementParser,
+  StatementSource,
+} from '../types';
 
-type Col = 'time' | 'businessNo' | 'flowNo' | 'bizName' | 'bizType' | 'direction' | 'amount' | 'balance' | 'applicant' | 'remark' | 'voucherNo';
+type Col =
+  | 'time'
+  | 'businessNo'
+  | 'flowNo'
+  | 'bizName'
+  | 'bizType'
+  | 'direction'
+  | 'amount'
+  | 'balance'
+  | 'applicant'
+  | 'remark'
+  | 'voucherNo';
 const COLUMNS: Record<Col, string[]> = {
   time: ['记账时间'],
   businessNo: ['微信支付业务单号'],
@@ -83,8 +104,10 @@ function sniff(head: SniffInput): number {
 async function parse(source: StatementSource, opts: ParseOptions): Promise<ParseOutcome> {
   const errors = new IssueLog();
   const warnings = new IssueLog();
-  const err = (line: number | null, field: string | null, code: string, message: string) => errors.add({ line, field, code, message });
-  const warn = (line: number | null, field: string | null, code: string, message: string) => warnings.add({ line, field, code, message });
+  const err = (line: number | null, field: string | null, code: string, message: string) =>
+    errors.add({ line, field, code, message });
+  const warn = (line: number | null, field: string | null, code: string, message: string) =>
+    warnings.add({ line, field, code, message });
   const batcher = new LineBatcher(opts.emit);
   const notes = [...source.detection.notes];
   if (opts.expectedDate !== undefined && !isIsoDate(opts.expectedDate)) {
@@ -111,6 +134,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const ids = new CompactIdSet();
   const days = new DayTally();
 
+  let pendingEmit: Promise<void> | undefined;
   const parseRow = (lineNo: number, fields: string[]): void => {
     rows++;
     const raw: Record<string, string> = {};
@@ -130,18 +154,33 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     if (direction === '收入') sign = 1;
     else if (direction === '支出') sign = -1;
     else {
-      err(lineNo, name('direction'), 'bad_direction', `收支类型 "${direction}" is neither 收入 nor 支出; the sign of the line is unknown`);
+      err(
+        lineNo,
+        name('direction'),
+        'bad_direction',
+        `收支类型 "${direction}" is neither 收入 nor 支出; the sign of the line is unknown`,
+      );
       bad = true;
     }
     let amount = 0;
     try {
       amount = yuanToFen(get('amount'));
       if (amount < 0) {
-        err(lineNo, name('amount'), 'bad_amount', `${name('amount')} "${get('amount')}" is negative; the bill prints it unsigned with 收支类型 giving the direction`);
+        err(
+          lineNo,
+          name('amount'),
+          'bad_amount',
+          `${name('amount')} "${get('amount')}" is negative; the bill prints it unsigned with 收支类型 giving the direction`,
+        );
         bad = true;
       }
     } catch {
-      err(lineNo, name('amount'), 'bad_amount', `${name('amount')} "${get('amount')}" is not an amount in yuan with at most 2 decimals`);
+      err(
+        lineNo,
+        name('amount'),
+        'bad_amount',
+        `${name('amount')} "${get('amount')}" is not an amount in yuan with at most 2 decimals`,
+      );
       bad = true;
     }
     let printedBalance: number | null = null;
@@ -193,16 +232,32 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     balanceLine = lineNo;
 
     const seen = ids.add(flowNo, lineNo);
-    if (seen !== null) warn(lineNo, name('flowNo'), 'duplicate_id', `资金流水单号 ${flowNo} already appears on line ${seen}: the same movement is listed twice`);
+    if (seen !== null)
+      warn(
+        lineNo,
+        name('flowNo'),
+        'duplicate_id',
+        `资金流水单号 ${flowNo} already appears on line ${seen}: the same movement is listed twice`,
+      );
 
     const { kind, known } = kindOf(get('bizName'), get('bizType'));
     if (!known) {
-      warn(lineNo, name('bizType'), 'unknown_type', `业务名称 "${get('bizName')}" / 业务类型 "${get('bizType')}" is not a known movement; booked as ${kind}, please check`);
+      warn(
+        lineNo,
+        name('bizType'),
+        'unknown_type',
+        `业务名称 "${get('bizName')}" / 业务类型 "${get('bizType')}" is not a known movement; booked as ${kind}, please check`,
+      );
     }
     const day = businessDate(occurredAt);
     days.add(day);
     if (opts.expectedDate !== undefined && day !== opts.expectedDate) {
-      warn(lineNo, name('time'), 'cross_day', `${name('time')} ${get('time')} is on ${day}, not the bill date ${opts.expectedDate}: kept, to be carried as a timing difference`);
+      warn(
+        lineNo,
+        name('time'),
+        'cross_day',
+        `${name('time')} ${get('time')} is on ${day}, not the bill date ${opts.expectedDate}: kept, to be carried as a timing difference`,
+      );
     }
     const voucher = get('voucherNo') || null;
     const line: StatementLine = {
@@ -227,7 +282,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       status: direction,
       raw,
     };
-    batcher.push(line);
+    pendingEmit = batcher.push(line);
   };
 
   try {
@@ -240,9 +295,16 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
         blank++;
         continue;
       }
-      if (hasDecodeDamage(text)) {
-        err(lineNo, null, 'bad_encoding', `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`);
-        if (stage !== 'start') continue;
+      // Once the file is known not to be a bill, the rest is not examined line by line.
+      if (stage === 'done' && header.length === 0) continue;
+      if (stage !== 'start' && hasDecodeDamage(text)) {
+        err(
+          lineNo,
+          null,
+          'bad_encoding',
+          `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`,
+        );
+        continue;
       }
       if (stage === 'start') {
         if (/^\s*[<{]/.test(text)) {
@@ -250,51 +312,86 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
           errorBody.push(text);
           continue;
         }
-        const names = text.split(',').map(normaliseHeader);
+        // Matched folded to half-width; kept as printed for raw and for messages.
+        const printedNames = text.split(',').map(trimCell);
+        const names = printedNames.map(normaliseHeader);
         if (!names.includes('记账时间')) {
-          err(lineNo, null, 'not_fundflow', `line ${lineNo} is not a WeChat Pay fund bill header (expected 记账时间,微信支付业务单号,资金流水单号,…)`);
+          err(
+            lineNo,
+            null,
+            'not_fundflow',
+            `line ${lineNo} is not a WeChat Pay fund bill header (expected 记账时间,微信支付业务单号,资金流水单号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
+          );
           stage = 'done';
           continue;
         }
         const byName = new Map<string, Col>();
-        for (const [c, aliases] of Object.entries(COLUMNS) as [Col, string[]][]) for (const a of aliases) byName.set(a, c);
+        for (const [c, aliases] of Object.entries(COLUMNS) as [Col, string[]][])
+          for (const a of aliases) byName.set(a, c);
         let ok = true;
         names.forEach((n, i) => {
           const c = byName.get(n);
-          if (c === undefined) warn(lineNo, n, 'unknown_column', `column "${n}" is not a known fund bill column; it is kept in the raw line only`);
+          const shown = printedNames[i]!;
+          if (c === undefined)
+            warn(
+              lineNo,
+              shown,
+              'unknown_column',
+              `column "${shown}" is not a known fund bill column; it is kept in the raw line only`,
+            );
           else if (index.has(c)) {
-            err(lineNo, n, 'duplicate_column', `column "${n}" appears twice in the header`);
+            err(lineNo, shown, 'duplicate_column', `column "${shown}" appears twice in the header`);
             ok = false;
           } else index.set(c, i);
         });
         for (const c of REQUIRED) {
           if (!index.has(c)) {
-            err(lineNo, COLUMNS[c][0]!, 'missing_column', `the header has no ${COLUMNS[c][0]} column; the bill cannot be read`);
+            err(
+              lineNo,
+              COLUMNS[c][0]!,
+              'missing_column',
+              `the header has no ${COLUMNS[c][0]} column; the bill cannot be read`,
+            );
             ok = false;
           }
         }
-        header = names;
+        header = printedNames;
         stage = ok ? 'rows' : 'done';
         continue;
       }
       if (stage === 'rows') {
         const fields = splitMarkedLine(text);
         if (fields === null) {
-          const names = text.split(',').map(normaliseHeader);
-          if (names.includes(SUMMARY_COLUMNS.total)) {
+          const names = text.split(',').map(trimCell);
+          if (names.map(normaliseHeader).includes(SUMMARY_COLUMNS.total)) {
             summaryHeader = names;
             summaryLineNo = lineNo;
             summaryRaw.push(text);
             stage = 'summaryValues';
-          } else err(lineNo, null, 'unexpected_line', `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`);
+          } else
+            err(
+              lineNo,
+              null,
+              'unexpected_line',
+              `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`,
+            );
           continue;
         }
         if (fields.length !== header.length) {
           rows++;
-          err(lineNo, null, 'field_count', `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`);
+          err(
+            lineNo,
+            null,
+            'field_count',
+            `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`,
+          );
           continue;
         }
         parseRow(lineNo, fields);
+        if (pendingEmit) {
+          await pendingEmit; // the import writes each batch before the next is read
+          pendingEmit = undefined;
+        }
         continue;
       }
       if (stage === 'summaryValues') {
@@ -302,24 +399,53 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
         summaryRaw.push(text);
         summaryLineNo = lineNo;
         if (fields === null || fields.length !== summaryHeader.length) {
-          err(lineNo, null, 'field_count', `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`);
+          err(
+            lineNo,
+            null,
+            'field_count',
+            `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`,
+          );
         } else summaryValues = fields.map((f) => f.trim());
         stage = 'done';
         continue;
       }
-      if (header.length > 0) err(lineNo, null, 'trailing_content', `line ${lineNo} follows the summary; a bill ends with its summary line`);
+      if (header.length > 0)
+        err(lineNo, null, 'trailing_content', `line ${lineNo} follows the summary; a bill ends with its summary line`);
     }
   } catch (e) {
     if (e instanceof SourceError) err(e.line, null, e.code, e.message);
     else throw e;
   }
 
-  if (stage === 'start') err(null, null, 'empty', `${source.fileName || 'the file'} is empty: a fund bill always has a header and a summary`);
+  if (stage === 'start')
+    err(
+      null,
+      null,
+      'empty',
+      `${source.fileName || 'the file'} is empty: a fund bill always has a header and a summary`,
+    );
   else if (stage === 'errorBody') {
-    err(1, null, 'channel_error_body', `WeChat Pay returned an error instead of a fund bill: "${errorBody.join(' ').slice(0, 160)}". Check the bill date and account type and download again.`);
-  } else if (stage === 'rows') err(null, null, 'missing_summary', `the bill ends after ${rows} rows without its summary lines (资金流水总笔数,…): the download is incomplete`);
-  else if (stage === 'summaryValues') err(summaryLineNo, null, 'missing_summary', 'the summary header is not followed by its values line: the download is incomplete');
-  batcher.flush();
+    err(
+      1,
+      null,
+      'channel_error_body',
+      `WeChat Pay returned an error instead of a fund bill: "${errorBody.join(' ').slice(0, 160)}". Check the bill date and account type and download again.`,
+    );
+  } else if (stage === 'rows')
+    err(
+      null,
+      null,
+      'missing_summary',
+      `the bill ends after ${rows} rows without its summary lines (资金流水总笔数,…): the download is incomplete`,
+    );
+  else if (stage === 'summaryValues')
+    err(
+      summaryLineNo,
+      null,
+      'missing_summary',
+      'the summary header is not followed by its values line: the download is incomplete',
+    );
+  await batcher.flush();
 
   // Summary: every printed figure is a hard check (the fund bill documents what each one counts).
   let tieOut: ParseOutcome['tieOut'] = null;
@@ -329,7 +455,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     const computed: Record<SumCol, number> = { total: rows, inCount, inAmount: inFen, outCount, outAmount: outFen };
     const checks: NonNullable<ParseOutcome['tieOut']>['checks'] = [];
     summaryHeader.forEach((n, i) => {
-      const col = (Object.keys(SUMMARY_COLUMNS) as SumCol[]).find((k) => SUMMARY_COLUMNS[k] === n);
+      const col = (Object.keys(SUMMARY_COLUMNS) as SumCol[]).find((k) => SUMMARY_COLUMNS[k] === normaliseHeader(n));
       const text = values[i] ?? '';
       if (!col) {
         warn(summaryLineNo, n, 'unknown_column', `summary column "${n}" is not known; it is not checked`);
@@ -354,7 +480,12 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       checks.push({ name: n, printed: value, computed: computed[col], ok });
       if (!ok) {
         const show = (v: number) => (isCount ? String(v) : fenToYuanText(v));
-        err(summaryLineNo, n, 'summary_mismatch', `${n} says ${show(value)} but the lines give ${show(computed[col])}: the bill does not tie out`);
+        err(
+          summaryLineNo,
+          n,
+          'summary_mismatch',
+          `${n} says ${show(value)} but the lines give ${show(computed[col])}: the bill does not tie out`,
+        );
       }
     });
     tieOut = { ok: checks.every((c) => c.ok), checks };
@@ -362,7 +493,12 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
 
   const dayEntries = days.entries();
   if (opts.expectedDate === undefined && dayEntries.length > 1) {
-    warn(null, '记账时间', 'multiple_days', `the bill spans ${dayEntries.length} days (${dayEntries.map(([d, n]) => `${d}: ${n}`).join(', ')}); give the bill date to flag the lines of other days`);
+    warn(
+      null,
+      '记账时间',
+      'multiple_days',
+      `the bill spans ${dayEntries.length} days (${dayEntries.map(([d, n]) => `${d}: ${n}`).join(', ')}); give the bill date to flag the lines of other days`,
+    );
   }
   const day = opts.expectedDate ?? days.majority();
   if (blank > 0) notes.push(`${blank} blank line${blank > 1 ? 's' : ''} ignored`);
@@ -400,7 +536,6 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     detection,
   };
 }
-
 
 export const wechatFundFlowParser: StatementParser = {
   format: 'wechat-fundflow',

@@ -12,7 +12,7 @@
 //
 // Streaming: lines are read one at a time from source.lines() and handed on in batches of 2000;
 // only counters, sums, a compact id set and capped issue lists are kept, so memory stays flat.
-import { beijingWallClockToIso, businessDate, addDays, isIsoDate } from '../../domain/dates';
+import { addDays, beijingWallClockToIso, isIsoDate } from '../../domain/dates';
 import { MoneyFormatError, fenToYuanText, yuanToFen } from '../../domain/money';
 import { SourceError } from '../source';
 import {
@@ -23,7 +23,9 @@ import {
   foldWidth,
   hasDecodeDamage,
   normaliseHeader,
+  parseWholeCount,
   splitMarkedLine,
+  trimCell,
   unescapeLiteralBreaks,
 } from '../text';
 import type {
@@ -103,7 +105,8 @@ const COLUMNS: Record<Col, string[]> = {
 };
 const LEGACY_NAMES = new Set(['总金额', '子商户号', '代金券或立减优惠金额', '企业红包金额']);
 
-type SumCol = 'count' | 'settlementTotal' | 'refundTotal' | 'couponRefundTotal' | 'feeTotal' | 'orderTotal' | 'appliedRefundTotal';
+type SumCol =
+  'count' | 'settlementTotal' | 'refundTotal' | 'couponRefundTotal' | 'feeTotal' | 'orderTotal' | 'appliedRefundTotal';
 const SUMMARY_COLUMNS: Record<SumCol, string[]> = {
   count: ['总交易单数'],
   settlementTotal: ['应结订单总金额', '总交易额'],
@@ -122,7 +125,15 @@ const SUMMED: Record<Exclude<SumCol, 'count'>, Col> = {
   orderTotal: 'totalFee',
   appliedRefundTotal: 'appliedRefund',
 };
-const MONEY_COLS: Col[] = ['settlementTotal', 'coupon', 'refundFee', 'couponRefund', 'fee', 'totalFee', 'appliedRefund'];
+const MONEY_COLS: Col[] = [
+  'settlementTotal',
+  'coupon',
+  'refundFee',
+  'couponRefund',
+  'fee',
+  'totalFee',
+  'appliedRefund',
+];
 
 type Variant = 'ALL' | 'SUCCESS' | 'REFUND' | 'legacy-2014';
 
@@ -135,7 +146,8 @@ function sniff(head: SniffInput): number {
   if (HEADER_HINT.test(h) && h.includes('交易状态')) return 0.95;
   if (HEADER_HINT.test(h)) return 0.8;
   // WeChat's "no bill" answers are ours to report, though they are not a bill.
-  if (/^\s*[<{]/.test(text) && /No Bill Exist|NO_STATEMENT_EXIST|downloadbill|bill_date|return_code/i.test(text)) return 0.5;
+  if (/^\s*[<{]/.test(text) && /No Bill Exist|NO_STATEMENT_EXIST|downloadbill|bill_date|return_code/i.test(text))
+    return 0.5;
   return 0;
 }
 
@@ -151,8 +163,10 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const ctx: Ctx = { opts, errors, warnings };
   const batcher = new LineBatcher(opts.emit);
   const notes = [...source.detection.notes];
-  const err = (line: number | null, field: string | null, code: string, message: string) => errors.add({ line, field, code, message });
-  const warn = (line: number | null, field: string | null, code: string, message: string) => warnings.add({ line, field, code, message });
+  const err = (line: number | null, field: string | null, code: string, message: string) =>
+    errors.add({ line, field, code, message });
+  const warn = (line: number | null, field: string | null, code: string, message: string) =>
+    warnings.add({ line, field, code, message });
 
   if (opts.expectedDate !== undefined && !isIsoDate(opts.expectedDate)) {
     err(null, null, 'bad_option', `the requested bill date "${opts.expectedDate}" is not a date YYYY-MM-DD`);
@@ -176,136 +190,217 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   let merchantId: string | null = null;
   let merchantLine = 0;
 
+  // Column positions (−1 when absent) and printed names, fixed once the header is read.
+  const pos = {} as Record<Col, number>;
+  const printed = {} as Record<Col, string>;
+  const moneyCols: Col[] = [];
+  const get = (fields: string[], c: Col): string => {
+    const i = pos[c];
+    return i < 0 ? '' : fields[i]!;
+  };
+  // Amounts repeat a lot ("0.00", "0.60000"): a small cache saves most of the decimal parsing.
+  const fenCache = new Map<string, number>();
+  const toFen = (text: string): number => {
+    let v = fenCache.get(text);
+    if (v === undefined) {
+      v = yuanToFen(text);
+      if (fenCache.size >= 4096) fenCache.clear();
+      fenCache.set(text, v);
+    }
+    return v;
+  };
+  let rawTemplate: Record<string, string> = {};
+  // A busy bill has a dozen lines per second: the last converted time is reused.
+  let lastTime = { text: '', iso: '' };
+  const expectedDate = opts.expectedDate;
+  const expectedMerchant = opts.expectedMerchant;
+
+  let pendingEmit: Promise<void> | undefined;
   const parseRow = (lineNo: number, fields: string[]): void => {
     rows++;
-    const raw: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) raw[header[i]!] = fields[i]!.trim();
-    const get = (c: Col): string => {
-      const i = index.get(c);
-      return i === undefined ? '' : raw[header[i]!]!;
-    };
-    const name = (c: Col): string => {
-      const i = index.get(c);
-      return i === undefined ? COLUMNS[c][0]! : header[i]!;
-    };
-    const errorsBefore = errors.count();
+    // Cloning a template with every key already in place is much cheaper than adding 27 keys one by one.
+    const raw: Record<string, string> = { ...rawTemplate };
+    for (let i = 0; i < fields.length; i++) raw[header[i]!] = fields[i] = fields[i]!.trim();
+    const errorsBefore = errors.total;
 
-    const state = get('tradeState');
+    const state = get(fields, 'tradeState');
     let kind: LineKind;
     if (state === 'SUCCESS') kind = 'payment';
     else if (state === 'REFUND') kind = 'refund';
     else if (state === 'REVOKED') {
       kind = 'payment';
-      warn(lineNo, name('tradeState'), 'revoked', `payment ${get('transactionId')} was later revoked (交易状态 REVOKED): check that its refund is in the refund bill`);
+      warn(
+        lineNo,
+        printed.tradeState,
+        'revoked',
+        `payment ${get(fields, 'transactionId')} was later revoked (交易状态 REVOKED): check that its refund is in the refund bill`,
+      );
     } else {
-      err(lineNo, name('tradeState'), 'bad_status', `交易状态 "${state}" is not SUCCESS, REFUND or REVOKED; the line cannot be classified`);
+      err(
+        lineNo,
+        printed.tradeState,
+        'bad_status',
+        `交易状态 "${state}" is not SUCCESS, REFUND or REVOKED; the line cannot be classified`,
+      );
       return;
     }
-    if (kind === 'refund') refundRows++;
-    if (kind === 'refund' && !index.has('refundFee')) {
-      err(lineNo, name('tradeState'), 'bad_status', 'a refund row in a bill without refund columns (SUCCESS bill?): download the ALL or REFUND bill');
-      return;
+    if (kind === 'refund') {
+      refundRows++;
+      if (pos.refundFee < 0) {
+        err(
+          lineNo,
+          printed.tradeState,
+          'bad_status',
+          'a refund row in a bill without refund columns (SUCCESS bill?): download the ALL or REFUND bill',
+        );
+        return;
+      }
     }
 
     // Money: every amount column is checked, even those the line does not use, because they feed the totals.
-    const money = new Map<Col, number>();
-    for (const c of MONEY_COLS) {
-      if (!index.has(c)) continue;
-      const text = get(c);
+    let settlement = 0;
+    let refundFee = 0;
+    let fee = 0;
+    for (const c of moneyCols) {
+      const text = fields[pos[c]]!;
       if (text === '' && c !== 'settlementTotal' && c !== 'fee') continue;
       try {
-        const fen = yuanToFen(text);
-        money.set(c, fen);
+        const fen = toFen(text);
         sums.set(c, (sums.get(c) ?? 0) + fen);
+        if (c === 'settlementTotal') settlement = fen;
+        else if (c === 'refundFee') refundFee = fen;
+        else if (c === 'fee') fee = fen;
       } catch (e) {
-        const why = e instanceof MoneyFormatError && /decimal places/.test(e.message) ? 'has non-zero digits beyond whole fen' : 'is not an amount';
-        err(lineNo, name(c), 'bad_amount', `${name(c)} "${text}" ${why}; the bill is damaged or was edited`);
+        const why =
+          e instanceof MoneyFormatError && /decimal places/.test(e.message)
+            ? 'has non-zero digits beyond whole fen'
+            : 'is not an amount';
+        err(lineNo, printed[c], 'bad_amount', `${printed[c]} "${text}" ${why}; the bill is damaged or was edited`);
       }
     }
 
     // Time: a payment is dated by 交易时间; a refund by when it was accepted (退款申请时间 when printed).
     let occurredAt = '';
-    const timeCol: Col = kind === 'refund' && get('refundApplyTime') !== '' ? 'refundApplyTime' : 'time';
-    try {
-      occurredAt = beijingWallClockToIso(foldWidth(get(timeCol)));
-    } catch {
-      err(lineNo, name(timeCol), 'bad_time', `${name(timeCol)} "${get(timeCol)}" is not a time yyyy-MM-dd HH:mm:ss`);
-    }
-    if (timeCol !== 'time' && get('time') !== '') {
+    const timeCol: Col = kind === 'refund' && get(fields, 'refundApplyTime') !== '' ? 'refundApplyTime' : 'time';
+    const timeText = get(fields, timeCol);
+    if (timeText === lastTime.text) occurredAt = lastTime.iso;
+    else {
       try {
-        beijingWallClockToIso(foldWidth(get('time')));
+        occurredAt = beijingWallClockToIso(foldWidth(timeText));
+        lastTime = { text: timeText, iso: occurredAt };
       } catch {
-        err(lineNo, name('time'), 'bad_time', `${name('time')} "${get('time')}" is not a time yyyy-MM-dd HH:mm:ss`);
+        err(
+          lineNo,
+          printed[timeCol],
+          'bad_time',
+          `${printed[timeCol]} "${timeText}" is not a time yyyy-MM-dd HH:mm:ss`,
+        );
+      }
+    }
+    if (timeCol !== 'time' && get(fields, 'time') !== '') {
+      try {
+        beijingWallClockToIso(foldWidth(get(fields, 'time')));
+      } catch {
+        err(
+          lineNo,
+          printed.time,
+          'bad_time',
+          `${printed.time} "${get(fields, 'time')}" is not a time yyyy-MM-dd HH:mm:ss`,
+        );
       }
     }
 
-    const currency = get('currency');
+    const currency = get(fields, 'currency');
     if (currency !== '' && currency !== 'CNY') {
-      err(lineNo, name('currency'), 'currency', `货币种类 ${currency}: only CNY bills are supported`);
+      err(lineNo, printed.currency, 'currency', `货币种类 ${currency}: only CNY bills are supported`);
     }
 
     // Merchant: one file, one merchant; and the one that was asked for.
-    const mch = get('mchId');
+    const mch = get(fields, 'mchId');
     if (merchantId === null) {
       merchantId = mch;
       merchantLine = lineNo;
     } else if (mch !== merchantId) {
-      err(lineNo, name('mchId'), 'merchant_mismatch', `商户号 ${mch} differs from ${merchantId} on line ${merchantLine}: the file mixes merchants`);
+      err(
+        lineNo,
+        printed.mchId,
+        'merchant_mismatch',
+        `商户号 ${mch} differs from ${merchantId} on line ${merchantLine}: the file mixes merchants`,
+      );
     }
-    const sub = get('subMchId');
-    if (ctx.opts.expectedMerchant !== undefined && mch !== ctx.opts.expectedMerchant && sub !== ctx.opts.expectedMerchant) {
-      err(lineNo, name('mchId'), 'merchant_mismatch', `商户号 ${mch} is not the merchant ${ctx.opts.expectedMerchant} this bill was requested for`);
+    if (expectedMerchant !== undefined && mch !== expectedMerchant && get(fields, 'subMchId') !== expectedMerchant) {
+      err(
+        lineNo,
+        printed.mchId,
+        'merchant_mismatch',
+        `商户号 ${mch} is not the merchant ${expectedMerchant} this bill was requested for`,
+      );
     }
 
-    const transactionId = get('transactionId');
-    const refundId = kind === 'refund' ? get('refundId') : '';
-    if (transactionId === '') err(lineNo, name('transactionId'), 'missing_id', '微信订单号 is empty; the line cannot be matched');
-    if (kind === 'refund' && refundId === '') err(lineNo, name('refundId'), 'missing_id', '微信退款单号 is empty on a refund line');
+    const transactionId = get(fields, 'transactionId');
+    const refundId = kind === 'refund' ? get(fields, 'refundId') : '';
+    if (transactionId === '')
+      err(lineNo, printed.transactionId, 'missing_id', '微信订单号 is empty; the line cannot be matched');
+    if (kind === 'refund' && refundId === '')
+      err(lineNo, printed.refundId, 'missing_id', '微信退款单号 is empty on a refund line');
 
-    if (errors.count() > errorsBefore) return;
+    if (errors.total > errorsBefore) return;
 
-    const key = kind === 'refund' ? `R${refundId}` : `P${transactionId}`;
-    const seen = ids.add(key, lineNo);
+    const seen = ids.add(kind === 'refund' ? `R${refundId}` : `P${transactionId}`, lineNo);
     if (seen !== null) {
-      const f = kind === 'refund' ? name('refundId') : name('transactionId');
-      warn(lineNo, f, 'duplicate_id', `${f} ${kind === 'refund' ? refundId : transactionId} already appears on line ${seen}: the same ${kind} is listed twice`);
+      const f = kind === 'refund' ? printed.refundId : printed.transactionId;
+      warn(
+        lineNo,
+        f,
+        'duplicate_id',
+        `${f} ${kind === 'refund' ? refundId : transactionId} already appears on line ${seen}: the same ${kind} is listed twice`,
+      );
     }
 
-    const day = businessDate(occurredAt);
+    // beijingWallClockToIso has checked that its +08:00 date is the Asia/Shanghai business day.
+    const day = occurredAt.slice(0, 10);
     days.add(day);
-    if (ctx.opts.expectedDate !== undefined && day !== ctx.opts.expectedDate) {
-      warn(lineNo, name(timeCol), 'cross_day', `${name(timeCol)} ${get(timeCol)} is on ${day}, not the bill date ${ctx.opts.expectedDate}: kept, to be carried as a timing difference`);
+    if (expectedDate !== undefined && day !== expectedDate) {
+      warn(
+        lineNo,
+        printed[timeCol],
+        'cross_day',
+        `${printed[timeCol]} ${timeText} is on ${day}, not the bill date ${expectedDate}: kept, to be carried as a timing difference`,
+      );
     }
-    const refundStatus = get('refundStatus');
+    const refundStatus = get(fields, 'refundStatus');
     if (kind === 'refund' && refundStatus !== '' && refundStatus !== 'SUCCESS' && refundStatus !== 'PROCESSING') {
-      warn(lineNo, name('refundStatus'), 'refund_status', `refund ${refundId} has 退款状态 ${refundStatus} (as of the bill's generation): check whether the money actually went out`);
+      warn(
+        lineNo,
+        printed.refundStatus,
+        'refund_status',
+        `refund ${refundId} has 退款状态 ${refundStatus} (as of the bill's generation): check whether the money actually went out`,
+      );
     }
 
-    const fee = money.get('fee') ?? 0;
-    const amountFen = kind === 'refund' ? -(money.get('refundFee') ?? 0) : (money.get('settlementTotal') ?? 0);
     const line: StatementLine = {
       lineNo,
       kind,
-      amountFen,
+      amountFen: kind === 'refund' ? -refundFee : settlement,
       feeFen: fee,
       occurredAt,
       businessDate: day,
       channelTxnId: kind === 'refund' ? refundId : transactionId,
-      merchantOrderNo: get('outTradeNo') || null,
+      merchantOrderNo: get(fields, 'outTradeNo') || null,
       refundNo: kind === 'refund' ? refundId : null,
       originalTxnId: kind === 'refund' ? transactionId : null,
-      terminalId: get('deviceInfo') || null,
-      refNo: kind === 'refund' ? get('outRefundNo') || null : null,
+      terminalId: get(fields, 'deviceInfo') || null,
+      refNo: kind === 'refund' ? get(fields, 'outRefundNo') || null : null,
       voucherNo: null,
       batchNo: null,
       cardMasked: null,
-      payerAccount: get('openId') || null,
+      payerAccount: get(fields, 'openId') || null,
       payerName: null,
-      remark: unescapeLiteralBreaks(get('body')) || null,
+      remark: unescapeLiteralBreaks(get(fields, 'body')) || null,
       status: state,
       raw,
     };
-    batcher.push(line);
+    pendingEmit = batcher.push(line);
   };
 
   try {
@@ -320,9 +415,16 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
         blank++;
         continue;
       }
-      if (hasDecodeDamage(text)) {
-        err(lineNo, null, 'bad_encoding', `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`);
-        if (stage !== 'start') continue;
+      // Once the file is known not to be a bill, the rest is not examined line by line.
+      if (stage === 'done' && header.length === 0) continue;
+      if (stage !== 'start' && hasDecodeDamage(text)) {
+        err(
+          lineNo,
+          null,
+          'bad_encoding',
+          `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`,
+        );
+        continue;
       }
       switch (stage) {
         case 'start': {
@@ -331,20 +433,33 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
             errorBody.push(text);
             continue;
           }
-          const names = text.split(',').map(normaliseHeader);
+          // Matched folded to half-width; kept as printed for raw and for messages.
+          const printedNames = text.split(',').map(trimCell);
+          const names = printedNames.map(normaliseHeader);
           if (!names.includes('交易时间') || !names.includes('商户号')) {
-            err(lineNo, null, 'not_tradebill', `line ${lineNo} is not a WeChat Pay trade bill header (expected 交易时间,公众账号ID,商户号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`);
+            err(
+              lineNo,
+              null,
+              'not_tradebill',
+              `line ${lineNo} is not a WeChat Pay trade bill header (expected 交易时间,公众账号ID,商户号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
+            );
             stage = 'done';
             continue;
           }
-          const mapped = mapHeader(names, lineNo, ctx);
+          const mapped = mapHeader(names, printedNames, lineNo, ctx);
           if (!mapped) {
             stage = 'done';
             continue;
           }
-          header = names;
+          header = printedNames;
           index = mapped.index;
           variant = mapped.variant;
+          for (const c of Object.keys(COLUMNS) as Col[]) {
+            pos[c] = index.get(c) ?? -1;
+            printed[c] = pos[c] >= 0 ? printedNames[pos[c]]! : COLUMNS[c][0]!;
+          }
+          moneyCols.push(...MONEY_COLS.filter((c) => pos[c] >= 0));
+          rawTemplate = Object.fromEntries(printedNames.map((n) => [n, '']));
           notes.push(`variant ${variant}, ${names.length} columns`);
           stage = 'rows';
           continue;
@@ -352,23 +467,37 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
         case 'rows': {
           const fields = splitMarkedLine(text);
           if (fields === null) {
-            const names = text.split(',').map(normaliseHeader);
-            if (names.includes('总交易单数')) {
+            const names = text.split(',').map(trimCell);
+            if (names.map(normaliseHeader).includes('总交易单数')) {
               summaryHeader = names;
               summaryLineNo = lineNo;
               summaryRaw.push(text);
               stage = 'summaryValues';
             } else {
-              err(lineNo, null, 'unexpected_line', `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`);
+              err(
+                lineNo,
+                null,
+                'unexpected_line',
+                `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`,
+              );
             }
             continue;
           }
           if (fields.length !== header.length) {
             rows++;
-            err(lineNo, null, 'field_count', `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`);
+            err(
+              lineNo,
+              null,
+              'field_count',
+              `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`,
+            );
             continue;
           }
           parseRow(lineNo, fields);
+          if (pendingEmit) {
+            await pendingEmit; // the import writes each batch before the next is read
+            pendingEmit = undefined;
+          }
           continue;
         }
         case 'summaryValues': {
@@ -376,13 +505,24 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
           summaryRaw.push(text);
           summaryLineNo = lineNo;
           if (fields === null || fields.length !== summaryHeader.length) {
-            err(lineNo, null, 'field_count', `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`);
+            err(
+              lineNo,
+              null,
+              'field_count',
+              `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`,
+            );
           } else summaryValues = fields.map((f) => f.trim());
           stage = 'done';
           continue;
         }
         case 'done': {
-          if (header.length > 0) err(lineNo, null, 'trailing_content', `line ${lineNo} follows the summary; a bill ends with its summary line`);
+          if (header.length > 0)
+            err(
+              lineNo,
+              null,
+              'trailing_content',
+              `line ${lineNo} follows the summary; a bill ends with its summary line`,
+            );
           continue;
         }
       }
@@ -393,27 +533,58 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   }
 
   if (stage === 'start') {
-    err(null, null, 'empty', `${source.fileName || 'the file'} is empty: WeChat Pay answers "no bill" with an error body, so an empty file is a failed download`);
+    err(
+      null,
+      null,
+      'empty',
+      `${source.fileName || 'the file'} is empty: WeChat Pay answers "no bill" with an error body, so an empty file is a failed download`,
+    );
   } else if (stage === 'errorBody') {
-    err(1, null, 'channel_error_body', `WeChat Pay returned an error instead of a bill: ${describeErrorBody(errorBody.join('\n'))}. Check the bill date (bills are ready after 10:00 on T+1 and kept 3 months) and download again.`);
+    err(
+      1,
+      null,
+      'channel_error_body',
+      `WeChat Pay returned an error instead of a bill: ${describeErrorBody(errorBody.join('\n'))}. Check the bill date (bills are ready after 10:00 on T+1 and kept 3 months) and download again.`,
+    );
   } else if (stage === 'rows') {
-    err(null, null, 'missing_summary', `the bill ends after ${rows} rows without its summary lines (总交易单数,…): the download is incomplete`);
+    err(
+      null,
+      null,
+      'missing_summary',
+      `the bill ends after ${rows} rows without its summary lines (总交易单数,…): the download is incomplete`,
+    );
   } else if (stage === 'summaryValues') {
-    err(summaryLineNo, null, 'missing_summary', 'the summary header is not followed by its values line: the download is incomplete');
+    err(
+      summaryLineNo,
+      null,
+      'missing_summary',
+      'the summary header is not followed by its values line: the download is incomplete',
+    );
   }
-  batcher.flush();
+  await batcher.flush();
 
   let summary: SummaryTotals | null = null;
   let tieOut: ParseOutcome['tieOut'] = null;
   if (summaryValues) {
-    const result = checkSummary(summaryHeader, summaryValues, summaryLineNo, { rows, refundRows, sums, index, header }, ctx);
+    const result = checkSummary(
+      summaryHeader,
+      summaryValues,
+      summaryLineNo,
+      { rows, refundRows, sums, index, header },
+      ctx,
+    );
     summary = { ...result.summary, rawText: summaryRaw };
     tieOut = result.tieOut;
   }
 
   const dayEntries = days.entries();
   if (opts.expectedDate === undefined && dayEntries.length > 1) {
-    warn(null, '交易时间', 'multiple_days', `the bill spans ${dayEntries.length} days (${dayEntries.map(([d, n]) => `${d}: ${n}`).join(', ')}); give the bill date to flag the lines of other days`);
+    warn(
+      null,
+      '交易时间',
+      'multiple_days',
+      `the bill spans ${dayEntries.length} days (${dayEntries.map(([d, n]) => `${d}: ${n}`).join(', ')}); give the bill date to flag the lines of other days`,
+    );
   }
   const day = opts.expectedDate ?? days.majority();
   if (blank > 0) notes.push(`${blank} blank line${blank > 1 ? 's' : ''} ignored`);
@@ -425,7 +596,9 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   return {
     header: {
       channel: 'wechat',
-      format: variant ? `wechat-tradebill-${variant === 'legacy-2014' ? 'legacy' : variant.toLowerCase()}` : 'wechat-tradebill',
+      format: variant
+        ? `wechat-tradebill-${variant === 'legacy-2014' ? 'legacy' : variant.toLowerCase()}`
+        : 'wechat-tradebill',
       variant,
       businessDate: day,
       merchantId: merchantId ?? opts.expectedMerchant ?? null,
@@ -443,17 +616,34 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   };
 }
 
-function mapHeader(names: string[], lineNo: number, ctx: Ctx): { index: Map<Col, number>; variant: Variant } | null {
+function mapHeader(
+  names: string[],
+  printedNames: string[],
+  lineNo: number,
+  ctx: Ctx,
+): { index: Map<Col, number>; variant: Variant } | null {
   const byName = new Map<string, Col>();
-  for (const [col, aliases] of Object.entries(COLUMNS) as [Col, string[]][]) for (const a of aliases) byName.set(a, col);
+  for (const [col, aliases] of Object.entries(COLUMNS) as [Col, string[]][])
+    for (const a of aliases) byName.set(a, col);
   const index = new Map<Col, number>();
   let ok = true;
   names.forEach((n, i) => {
     const col = byName.get(n);
+    const shown = printedNames[i]!;
     if (col === undefined) {
-      ctx.warnings.add({ line: lineNo, field: n, code: 'unknown_column', message: `column "${n}" is not a known trade bill column; it is kept in the raw line only` });
+      ctx.warnings.add({
+        line: lineNo,
+        field: shown,
+        code: 'unknown_column',
+        message: `column "${shown}" is not a known trade bill column; it is kept in the raw line only`,
+      });
     } else if (index.has(col)) {
-      ctx.errors.add({ line: lineNo, field: n, code: 'duplicate_column', message: `column "${n}" appears twice in the header` });
+      ctx.errors.add({
+        line: lineNo,
+        field: shown,
+        code: 'duplicate_column',
+        message: `column "${shown}" appears twice in the header`,
+      });
       ok = false;
     } else index.set(col, i);
   });
@@ -466,7 +656,12 @@ function mapHeader(names: string[], lineNo: number, ctx: Ctx): { index: Map<Col,
   if (variant !== 'SUCCESS') required.push('refundId', 'outRefundNo', 'refundFee');
   for (const c of required) {
     if (!index.has(c)) {
-      ctx.errors.add({ line: lineNo, field: COLUMNS[c][0]!, code: 'missing_column', message: `the header has no ${COLUMNS[c].join('/')} column; the bill cannot be read` });
+      ctx.errors.add({
+        line: lineNo,
+        field: COLUMNS[c][0]!,
+        code: 'missing_column',
+        message: `the header has no ${COLUMNS[c].join('/')} column; the bill cannot be read`,
+      });
       ok = false;
     }
   }
@@ -481,20 +676,26 @@ function checkSummary(
   ctx: Ctx,
 ): { summary: Omit<SummaryTotals, 'rawText'>; tieOut: NonNullable<ParseOutcome['tieOut']> } {
   const byName = new Map<string, SumCol>();
-  for (const [col, aliases] of Object.entries(SUMMARY_COLUMNS) as [SumCol, string[]][]) for (const a of aliases) byName.set(a, col);
+  for (const [col, aliases] of Object.entries(SUMMARY_COLUMNS) as [SumCol, string[]][])
+    for (const a of aliases) byName.set(a, col);
   const printed = new Map<SumCol, { fen: number; name: string }>();
   let count: number | null = null;
   names.forEach((n, i) => {
-    const col = byName.get(n);
+    const col = byName.get(normaliseHeader(n));
     const text = values[i] ?? '';
     if (col === undefined) {
-      ctx.warnings.add({ line: lineNo, field: n, code: 'unknown_column', message: `summary column "${n}" is not known; it is not checked` });
+      ctx.warnings.add({
+        line: lineNo,
+        field: n,
+        code: 'unknown_column',
+        message: `summary column "${n}" is not known; it is not checked`,
+      });
       return;
     }
     if (col === 'count') {
-      const m = /^(\d+)(?:\.0*)?$/.exec(text);
-      if (m) count = Number(m[1]);
-      else ctx.errors.add({ line: lineNo, field: n, code: 'bad_amount', message: `${n} "${text}" is not a count` });
+      count = parseWholeCount(text);
+      if (count === null)
+        ctx.errors.add({ line: lineNo, field: n, code: 'bad_amount', message: `${n} "${text}" is not a count` });
       return;
     }
     try {
@@ -547,7 +748,6 @@ function checkSummary(
   };
 }
 
-
 /** "20002 No Bill Exist" from WeChat's XML (v2) or JSON (v3) error answer. */
 function describeErrorBody(body: string): string {
   const pick = (tag: string): string | null => {
@@ -568,4 +768,3 @@ export const wechatTradeBillParser: StatementParser = {
   sniff,
   parse,
 };
-
