@@ -227,6 +227,7 @@ async function parseAndWrite(
           source: opts.source ?? 'import', importedBy: opts.actor, downloadedAt: opts.downloadedAt ?? null,
         })
       : null;
+    const rawColumns: string[] = [];
     const outcome = await parser.parse(source, {
       fileName: source.fileName,
       expectedDate: opts.date,
@@ -234,7 +235,7 @@ async function parseAndWrite(
         throwIfCancelled(opts.signal ?? new AbortController().signal);
         count(batch);
         opts.onLines?.(totals.lineCount);
-        if (tx && fileId !== null) await insertLines(tx, fileId, report.channel!, batch);
+        if (tx && fileId !== null) await insertLines(tx, fileId, report.channel!, batch, rawColumns);
       },
     });
     const header = outcome.header;
@@ -273,6 +274,7 @@ async function parseAndWrite(
       format: header.format, variant: header.variant, businessDate: report.businessDate!, merchantId: header.merchantId ?? '',
       ...totals, netFen: report.netFen, tieOutOk: outcome.tieOut ? outcome.tieOut.ok : null, acceptedMismatch: accepted,
       detection: report.detection, summary: header.summary, warnings: report.warnings, profileVersion: header.profileVersion,
+      rawColumns,
     });
     report.fileId = fileId;
     report.version = version;

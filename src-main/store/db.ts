@@ -5,6 +5,7 @@ import sqlite3 from 'sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Row = Record<string, unknown>;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
 class Connection {
   constructor(readonly raw: sqlite3.Database) {}
@@ -67,7 +68,13 @@ export interface WriteTx extends ReadDb {
    * them with json_each, which is ~10× faster than one INSERT per row through node-sqlite3.
    * `tail` is appended after the SELECT (e.g. an ON CONFLICT clause).
    */
-  insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][], tail?: string): Promise<void>;
+  insertMany(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (SqlValue | JsonValue)[][],
+    tail?: string,
+    jsonColumns?: ReadonlySet<string>,
+  ): Promise<void>;
 }
 
 const CHUNK = 5000;
@@ -119,8 +126,9 @@ export class Db {
       all: (sql, params) => c.all(sql, params),
       get: (sql, params) => c.get(sql, params),
       exec: (sql) => c.exec(sql),
-      insertMany: async (table, columns, rows, tail = '') => {
-        const select = columns.map((col, i) => `value ->> ${i} AS ${col}`).join(', ');
+      insertMany: async (table, columns, rows, tail = '', jsonColumns) => {
+        // A JSON column travels nested (not as an escaped string) and is stored as its JSON text.
+        const select = columns.map((col, i) => `value ${jsonColumns?.has(col) ? '->' : '->>'} ${i} AS ${col}`).join(', ');
         const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select} FROM json_each(?) WHERE true ${tail}`;
         for (let i = 0; i < rows.length; i += CHUNK) {
           await c.run(sql, [JSON.stringify(rows.slice(i, i + CHUNK), jsonSafe)]);

@@ -1,5 +1,5 @@
 // Aggregate: statement files and their lines, the statement calendar and the lines grid.
-import type { ReadDb, SqlValue, WriteTx } from './db';
+import type { JsonValue, ReadDb, SqlValue, WriteTx } from './db';
 import type { StatementLine } from '../statements/types';
 import { queryPage, type GridOwner, type GridSpec } from './grid';
 import type { PageRequest, PageResult } from '../api/grid-types';
@@ -82,6 +82,7 @@ export interface NewStatementFile {
   summary: unknown;
   warnings: unknown[];
   profileVersion: string | null;
+  rawColumns: string[];
   importedBy: string;
   downloadedAt: string | null;
 }
@@ -119,13 +120,14 @@ export async function completeFile(
   await tx.run(
     `UPDATE statement_file SET format = ?, variant = ?, business_date = ?, merchant_id = ?, version = ?, line_count = ?,
        payment_count = ?, payment_fen = ?, refund_count = ?, refund_fen = ?, fee_fen = ?, net_fen = ?, tie_out_ok = ?,
-       accepted_mismatch = ?, detection_json = ?, summary_json = ?, warnings_json = ?, profile_version = ?
+       accepted_mismatch = ?, detection_json = ?, summary_json = ?, warnings_json = ?, profile_version = ?,
+       raw_columns_json = ?
      WHERE id = ?`,
     [
       f.format, f.variant, f.businessDate, f.merchantId, version, f.lineCount, f.paymentCount, f.paymentFen,
       f.refundCount, f.refundFen, f.feeFen, f.netFen, f.tieOutOk === null ? null : f.tieOutOk ? 1 : 0,
       f.acceptedMismatch ? 1 : 0, JSON.stringify(f.detection), f.summary === null ? null : JSON.stringify(f.summary),
-      JSON.stringify(f.warnings), f.profileVersion, id,
+      JSON.stringify(f.warnings), f.profileVersion, JSON.stringify(f.rawColumns), id,
     ],
   );
   return { version };
@@ -137,13 +139,51 @@ const LINE_COLS = [
   'batch_no', 'card_masked', 'payer_account', 'payer_name', 'remark', 'status', 'raw_json',
 ] as const;
 
-export async function insertLines(tx: WriteTx, fileId: number, channel: string, lines: readonly StatementLine[]): Promise<void> {
-  const rows: SqlValue[][] = lines.map((l) => [
-    fileId, l.lineNo, l.member ?? null, channel, l.businessDate, l.kind, l.amountFen, l.feeFen, l.occurredAt,
-    l.channelTxnId, l.merchantOrderNo, l.refundNo, l.originalTxnId, l.terminalId, l.refNo, l.voucherNo,
-    l.batchNo, l.cardMasked, l.payerAccount, l.payerName, l.remark, l.status, JSON.stringify(l.raw),
-  ]);
-  await tx.insertMany('statement_line', LINE_COLS, rows);
+const RAW_JSON = new Set(['raw_json']);
+
+/**
+ * Write a batch of lines. Each line's printed values are kept as an array; their names are stored
+ * once on the file (raw_columns_json) instead of on every line, which halves what is written.
+ * Returns the column names seen, for the file row.
+ */
+export async function insertLines(
+  tx: WriteTx,
+  fileId: number,
+  channel: string,
+  lines: readonly StatementLine[],
+  rawColumns: string[] = [],
+): Promise<string[]> {
+  const index = new Map(rawColumns.map((c, i) => [c, i]));
+  const rows: (SqlValue | JsonValue)[][] = lines.map((l) => {
+    const values: (string | null)[] = new Array<string | null>(index.size).fill(null);
+    for (const [k, v] of Object.entries(l.raw)) {
+      let i = index.get(k);
+      if (i === undefined) {
+        i = rawColumns.push(k) - 1;
+        index.set(k, i);
+      }
+      values[i] = v;
+    }
+    return [
+      fileId, l.lineNo, l.member ?? null, channel, l.businessDate, l.kind, l.amountFen, l.feeFen, l.occurredAt,
+      l.channelTxnId, l.merchantOrderNo, l.refundNo, l.originalTxnId, l.terminalId, l.refNo, l.voucherNo,
+      l.batchNo, l.cardMasked, l.payerAccount, l.payerName, l.remark, l.status, values,
+    ];
+  });
+  await tx.insertMany('statement_line', LINE_COLS, rows, '', RAW_JSON);
+  return rawColumns;
+}
+
+/** A line's printed values by name, for the lines grid's detail and for audit. */
+export async function lineRaw(read: ReadDb, lineId: number): Promise<Record<string, string | null> | null> {
+  const row = await read.get<{ raw: string; cols: string | null }>(
+    'SELECT l.raw_json AS raw, f.raw_columns_json AS cols FROM statement_line l JOIN statement_file f ON f.id = l.file_id WHERE l.id = ?',
+    [lineId],
+  );
+  if (!row) return null;
+  const names = JSON.parse(row.cols ?? '[]') as string[];
+  const values = JSON.parse(row.raw) as (string | null)[];
+  return Object.fromEntries(values.map((v, i) => [names[i] ?? `#${i + 1}`, v]));
 }
 
 /** Make a pending version the active one; the previous active file becomes superseded. */

@@ -28,6 +28,7 @@ CREATE TABLE statement_file (
   summary_json      TEXT,
   warnings_json     TEXT NOT NULL,
   profile_version   TEXT,
+  raw_columns_json  TEXT,                           -- the names of the values in statement_line.raw_json
   imported_at       TEXT NOT NULL,
   imported_by       TEXT NOT NULL,
   downloaded_at     TEXT
@@ -59,7 +60,7 @@ CREATE TABLE statement_line (
   payer_name        TEXT,
   remark            TEXT,
   status            TEXT,
-  raw_json          TEXT NOT NULL
+  raw_json          TEXT NOT NULL                   -- the line's values as printed (names: the file's raw_columns_json)
 );
 CREATE INDEX statement_line_file ON statement_line (file_id, line_no);
 CREATE INDEX statement_line_day ON statement_line (channel, business_date);
