@@ -7,7 +7,7 @@ import type { AppEvent } from './events';
 import { startSandbox } from '../sandbox';
 import { addUser, listUsers, putSetting } from '../store/settings';
 import { audit } from '../store/audit';
-import { SECRET_CENTRAL_TOKEN, SETTING_CENTRAL_URL } from './handlers/foundation';
+import { SECRET_CENTRAL_TOKEN, SETTING_CENTRAL_URL, SETTING_COMPANY_DEMO, SETTING_COMPANY_NAME } from './handlers/foundation';
 
 export const DEMO_USERS = [
   { userId: 'zhang.kj', displayName: '张会计' },
@@ -39,6 +39,8 @@ export async function openDemoCompany(opts: {
   const existing = new Set((await listUsers(ctx.store.read)).map((u) => u.userId));
   await ctx.store.write(async (tx) => {
     await putSetting(tx, SETTING_CENTRAL_URL, sandbox.url);
+    await putSetting(tx, SETTING_COMPANY_NAME, '演示公司');
+    await putSetting(tx, SETTING_COMPANY_DEMO, '1');
     for (const u of DEMO_USERS.filter((u) => !existing.has(u.userId))) {
       await addUser(tx, u);
       await audit(tx, { userId: 'system', action: 'users.add', entity: 'app_user', entityId: u.userId, after: u, reason: 'demo company' });

@@ -108,5 +108,7 @@ export const FeedPage = z.object({
   items: z.array(z.unknown()).max(10000),
   nextCursor: z.string().min(1).max(200),
   hasMore: z.boolean(),
+  /** Records after nextCursor when the page was answered (for progress; may grow while paging). */
+  remaining: z.number().int().nonnegative().optional(),
 });
 export type FeedPage = z.infer<typeof FeedPage>;

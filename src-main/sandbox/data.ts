@@ -11,7 +11,6 @@ import type { BillingKind, Channel, PaymentMethod, SubOrderKind } from '../domai
 import { businessDate, businessDayStartMs, isIsoDate, toShanghaiIso } from '../domain/dates';
 import type {
   BillingRecord,
-  FeedName,
   PaymentRecord,
   RefundRecord,
   SubOrderRecord,
@@ -164,8 +163,16 @@ export interface DeliveryCenter {
 }
 
 const CITIES = [
-  ['SH01', '上海'], ['SH02', '上海'], ['BJ01', '北京'], ['GZ01', '广州'], ['SZ01', '深圳'],
-  ['HZ01', '杭州'], ['NJ01', '南京'], ['CD01', '成都'], ['WH01', '武汉'], ['XA01', '西安'],
+  ['SH01', '上海'],
+  ['SH02', '上海'],
+  ['BJ01', '北京'],
+  ['GZ01', '广州'],
+  ['SZ01', '深圳'],
+  ['HZ01', '杭州'],
+  ['NJ01', '南京'],
+  ['CD01', '成都'],
+  ['WH01', '武汉'],
+  ['XA01', '西安'],
 ] as const;
 
 export const DELIVERY_CENTERS: readonly DeliveryCenter[] = CITIES.map(([code, city], i) => ({
@@ -214,7 +221,11 @@ export const CHANNEL_CONTRACTS: Readonly<Record<Channel, ChannelContract>> = {
 export type CardType = 'debit' | 'credit';
 
 /** Fee rate in parts per million of the amount, and an optional cap in fen (debit cards). */
-export function feeRule(channel: Channel, method: PaymentMethod, card: CardType | null): { ppm: number; capFen: number | null } {
+export function feeRule(
+  channel: Channel,
+  method: PaymentMethod,
+  card: CardType | null,
+): { ppm: number; capFen: number | null } {
   switch (channel) {
     case 'wechat':
     case 'alipay':
@@ -322,8 +333,10 @@ export interface SandboxOrder {
 // ---------------------------------------------------------------------------------------------
 // Names
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志宏晨宇浩然子轩梓涵欣怡雨桐思远俊博嘉懿若曦';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN =
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志宏晨宇浩然子轩梓涵欣怡雨桐思远俊博嘉懿若曦';
 const COMPANY_WORDS = ['星澜', '启航', '云帆', '恒泰', '盛达', '锦程', '汇通', '瑞丰', '华信', '博远'];
 const COMPANY_KINDS = ['科技有限公司', '贸易有限公司', '实业有限公司', '信息技术有限公司'];
 
@@ -342,7 +355,7 @@ function companyName(rng: Rng, city: string): string {
 // ---------------------------------------------------------------------------------------------
 // Time helpers (all times are whole seconds, epoch ms). Generating 100k orders formats millions of
 // timestamps, so the day text comes from domain/dates once per day and is cached; the time of day
-// is plain arithmetic (Asia/Shanghai has no DST). A unit test holds isoAt() equal to isoAt().
+// is plain arithmetic (Asia/Shanghai has no DST). A unit test holds isoAt() equal to toShanghaiIso().
 
 const OFFSET = 8 * HOUR;
 const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
@@ -364,10 +377,28 @@ export function dayOf(ms: number): string {
   return text;
 }
 
-/** Same text as isoAt(ms) for whole-second times: "YYYY-MM-DDTHH:mm:ss+08:00". */
+const timeSuffix: string[] = [];
+const dayPrefixCache = new Map<number, string>();
+
+/**
+ * Same text as toShanghaiIso(ms) for whole-second times: "YYYY-MM-DDTHH:mm:ss+08:00". Built from a
+ * cached day prefix and a cached time-of-day suffix, so a timestamp costs one small string node.
+ */
 export function isoAt(ms: number): string {
-  const s = Math.floor((((ms + OFFSET) % DAY) + DAY) % DAY / 1000);
-  return `${dayOf(ms)}T${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}+08:00`;
+  const n = dayNumber(ms);
+  let prefix = dayPrefixCache.get(n);
+  if (prefix === undefined) {
+    prefix = `${dayOf(ms)}T`;
+    if (dayPrefixCache.size > 20_000) dayPrefixCache.clear();
+    dayPrefixCache.set(n, prefix);
+  }
+  const s = Math.floor((ms + OFFSET - n * DAY) / 1000);
+  let suffix = timeSuffix[s];
+  if (suffix === undefined) {
+    suffix = `${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}+08:00`;
+    timeSuffix[s] = suffix;
+  }
+  return prefix + suffix;
 }
 
 function sec(ms: number): number {
@@ -408,12 +439,23 @@ function nearMidnight(rng: Rng, ms: number, notBefore: number): number {
   return sec(before >= notBefore ? before : midnight + rng.int(0, 8 * 60) * 1000);
 }
 
+const compactCache = new Map<number, string>();
+
+/** YYYYMMDD of the business date. */
 function ymd(ms: number): string {
-  return dayOf(ms).replace(/-/g, '');
+  const n = dayNumber(ms);
+  let text = compactCache.get(n);
+  if (text === undefined) {
+    text = dayOf(ms).replace(/-/g, '');
+    if (compactCache.size > 20_000) compactCache.clear();
+    compactCache.set(n, text);
+  }
+  return text;
 }
 
 function hhmmss(ms: number): string {
-  return isoAt(ms).slice(11, 19).replace(/:/g, '');
+  const s = Math.floor(((((ms + OFFSET) % DAY) + DAY) % DAY) / 1000);
+  return `${TWO[Math.floor(s / 3600)]}${TWO[Math.floor(s / 60) % 60]}${TWO[s % 60]}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,7 +582,7 @@ class OrderBuilder {
     p.facts.feeRatePpm = ppm;
     p.facts.feeCapFen = capFen;
     p.facts.feeFen = p.record.status === 'closed' ? 0 : feeFen(p.record.amountFen, ppm, capFen);
-    const sp: SandboxPayment = { ...p, atMs, paidMs: atMs };
+    const sp: SandboxPayment = { record: p.record, atMs, paidMs: atMs, facts: p.facts };
     this.payments.push(sp);
     return sp;
   }
@@ -558,7 +600,13 @@ class OrderBuilder {
   }
 
   /** App or web payment (WeChat, Alipay, Lakala); amount must be within the online cap. */
-  online(b: BillingPlan, channel: 'wechat' | 'alipay' | 'lakala', method: 'app' | 'web_qr', amountFen: number, atMs: number): number {
+  online(
+    b: BillingPlan,
+    channel: 'wechat' | 'alipay' | 'lakala',
+    method: 'app' | 'web_qr',
+    amountFen: number,
+    atMs: number,
+  ): number {
     let t = atMs;
     if (this.rng.chance(0.04)) {
       // An abandoned attempt first: the platform closes it, the customer pays on a new one.
@@ -585,7 +633,12 @@ class OrderBuilder {
   }
 
   /** POS card swipe or wallet scan on a delivery-centre terminal; a few are voided and swiped again. */
-  pos(b: BillingPlan, method: 'pos_card' | 'pos_scan', amountFen: number, atMs: number): { at: number; payment: SandboxPayment } {
+  pos(
+    b: BillingPlan,
+    method: 'pos_card' | 'pos_scan',
+    amountFen: number,
+    atMs: number,
+  ): { at: number; payment: SandboxPayment } {
     const acquirer: 'unionpay' | 'allinpay' = this.rng.chance(0.6) ? 'unionpay' : 'allinpay';
     let t = atMs;
     if (this.rng.chance(0.03)) {
@@ -653,13 +706,20 @@ class OrderBuilder {
     p.record.payerAccount = payerAccount;
     p.record.payerName = payerName;
     const r = this.rng.next();
-    p.facts.bankRemark = r < 0.7 ? `购车款 ${this.orderNo}` : r < 0.85 ? `${this.customer} 购车款` : r < 0.95 ? `${this.orderNo}` : '货款';
+    p.facts.bankRemark =
+      r < 0.7 ? `购车款 ${this.orderNo}` : r < 0.85 ? `${this.customer} 购车款` : r < 0.95 ? `${this.orderNo}` : '货款';
     p.facts.receivingAccount = COLLECTION_ACCOUNT;
     this.push(p, atMs);
     return atMs;
   }
 
-  loanDisbursement(b: BillingPlan, amountFen: number, atMs: number, bank: { name: string; account: string }, contractNo: string): number {
+  loanDisbursement(
+    b: BillingPlan,
+    amountFen: number,
+    atMs: number,
+    bank: { name: string; account: string },
+    contractNo: string,
+  ): number {
     const p = this.basePayment(b, 'wire', 'loan_disbursement', amountFen, atMs);
     p.record.payerAccount = bank.account;
     p.record.payerName = bank.name;
@@ -670,12 +730,22 @@ class OrderBuilder {
   }
 
   /** Refund a payment through its own channel: requested at `atMs`, completed (or failed) later. */
-  refund(payment: SandboxPayment, amountFen: number, atMs: number, reason: string, fail = false): { completedMs: number } {
+  refund(
+    payment: SandboxPayment,
+    amountFen: number,
+    atMs: number,
+    reason: string,
+    fail = false,
+  ): { completedMs: number } {
     const pr = payment.record;
     const refundNo = `RF${this.serial}${String(++this.nRefund).padStart(2, '0')}`;
     const rng = this.rng;
     const lagMs =
-      pr.channel === 'wire' ? rng.int(4, 48) * HOUR : pr.channel === 'cash' ? rng.int(0, 30) * MIN : rng.int(1, 90) * MIN;
+      pr.channel === 'wire'
+        ? rng.int(4, 48) * HOUR
+        : pr.channel === 'cash'
+          ? rng.int(0, 30) * MIN
+          : rng.int(1, 90) * MIN;
     const completedMs = sec(atMs + lagMs);
     let channelRefundId: string | null = null;
     switch (pr.channel) {
@@ -715,7 +785,8 @@ class OrderBuilder {
       updatedAt: isoAt(done ? completedMs : atMs),
       version: done ? 2 : 1,
     };
-    const returned = payment.facts.feeFen === 0 ? 0 : feeFen(amountFen, payment.facts.feeRatePpm, payment.facts.feeCapFen);
+    const returned =
+      payment.facts.feeFen === 0 ? 0 : feeFen(amountFen, payment.facts.feeRatePpm, payment.facts.feeCapFen);
     this.refunds.push({
       record,
       atMs: done ? completedMs : atMs,
@@ -869,7 +940,10 @@ export function generateOrder(cfg: ResolvedDataConfig, index: number): SandboxOr
       const fp = b.billing('final_payment', subNos[1]!, fpFen, produced);
       let paidMs: number;
       if (wantsLoan) {
-        const loanFen = Math.min(Math.floor((agreedFen * (0.4 + rng.next() * 0.3)) / (1000 * YUAN)) * 1000 * YUAN, fpFen - 1000 * YUAN);
+        const loanFen = Math.min(
+          Math.floor((agreedFen * (0.4 + rng.next() * 0.3)) / (1000 * YUAN)) * 1000 * YUAN,
+          fpFen - 1000 * YUAN,
+        );
         const downFen = fpFen - loanFen;
         const downAt = atOpeningHours(rng, sec(produced + rng.int(0, 72) * HOUR), 9, 20);
         const downDone = rng.chance(0.6)
@@ -887,7 +961,14 @@ export function generateOrder(cfg: ResolvedDataConfig, index: number): SandboxOr
           const two = rng.chance(0.15);
           const first = two ? Math.floor(fpFen / 2 / YUAN) * YUAN : fpFen;
           t = b.wire(fp, first, atOpeningHours(rng, t, 9, 17), payerAccount, customer);
-          if (two) t = b.wire(fp, fpFen - first, atOpeningHours(rng, sec(t + rng.int(2, 30) * HOUR), 9, 17), payerAccount, customer);
+          if (two)
+            t = b.wire(
+              fp,
+              fpFen - first,
+              atOpeningHours(rng, sec(t + rng.int(2, 30) * HOUR), 9, 17),
+              payerAccount,
+              customer,
+            );
         } else if (m2 < 0.9) {
           // One to three card swipes, sometimes topped up with a capped wallet scan.
           const scanFen = rng.chance(0.2) ? rng.int(5, 50) * 1000 * YUAN : 0;
@@ -907,7 +988,12 @@ export function generateOrder(cfg: ResolvedDataConfig, index: number): SandboxOr
       ev.push({ atMs: deliveredMs, slot: -1, status: 'delivered' });
       ev.push({ atMs: deliveredMs, slot: 3, status: 'delivered' });
       ev.push({ atMs: deliveredMs, slot: 1, status: 'settled' });
-      if (wantsPile) ev.push({ atMs: sec(Math.max(surveyed, deliveredMs + rng.int(-48, 120) * HOUR)), slot: 0, status: 'installed' });
+      if (wantsPile)
+        ev.push({
+          atMs: sec(Math.max(surveyed, deliveredMs + rng.int(-48, 120) * HOUR)),
+          slot: 0,
+          status: 'installed',
+        });
 
       // After-sales billings on new funds orders.
       if (rng.chance(0.2)) {
@@ -928,7 +1014,8 @@ export function generateOrder(cfg: ResolvedDataConfig, index: number): SandboxOr
             const payAt = sec(t + rng.int(5, 72 * 60) * MIN);
             const r = rng.next();
             let paid: number;
-            if (amountFen > ONLINE_CAP_FEN || r < 0.3) paid = b.pos(bill, 'pos_card', amountFen, atOpeningHours(rng, payAt, 9, 21)).at;
+            if (amountFen > ONLINE_CAP_FEN || r < 0.3)
+              paid = b.pos(bill, 'pos_card', amountFen, atOpeningHours(rng, payAt, 9, 21)).at;
             else if (r < 0.6) paid = b.online(bill, 'wechat', 'app', amountFen, payAt);
             else if (r < 0.85) paid = b.online(bill, 'alipay', 'app', amountFen, payAt);
             else paid = b.online(bill, 'lakala', rng.chance(0.5) ? 'web_qr' : 'app', amountFen, payAt);
@@ -994,12 +1081,14 @@ function materialise(
   let status: VehicleOrderRecord['status'] = 'created';
   let updatedMs = o.createdMs;
   let version = 1; // one version per instant at which something changed
-  const subs: { status: string; detail: string | null; updatedMs: number; exists: boolean }[] = o.subStart.map((s, i) => ({
-    status: s.status,
-    detail: s.detail,
-    updatedMs: o.createdMs,
-    exists: i < 4,
-  }));
+  const subs: { status: string; detail: string | null; updatedMs: number; exists: boolean }[] = o.subStart.map(
+    (s, i) => ({
+      status: s.status,
+      detail: s.detail,
+      updatedMs: o.createdMs,
+      exists: i < 4,
+    }),
+  );
   for (const e of events) {
     if (e.atMs > updatedMs) version++;
     updatedMs = Math.max(updatedMs, e.atMs);
@@ -1101,7 +1190,7 @@ export function* iterateOrders(config: DataConfig | ResolvedDataConfig): Generat
 /**
  * Payment records for store benchmarks, without the HTTP server: orders are generated one after the
  * other and their payments yielded in batches until `payments` records have been produced.
- * About 3.6 payments per order; `orders` defaults to enough orders to reach the count.
+ * About 2.3 payments per order: the dataset is sized at payments/2 orders and generation stops at the count.
  */
 export function* generatePaymentBatches(opts: {
   seed: number | string;
@@ -1130,57 +1219,4 @@ export function* generatePaymentBatches(opts: {
     }
   }
   if (batch.length > 0) yield batch;
-}
-
-export interface FeedRecordsMap {
-  orders: VehicleOrderRecord;
-  billings: BillingRecord;
-  payments: PaymentRecord;
-  refunds: RefundRecord;
-}
-
-/** Each feed's records ordered by change sequence (change time, then generation order). */
-export type SortedFeeds = { [F in FeedName]: FeedRecordsMap[F][] };
-
-export function buildFeeds(config: DataConfig | ResolvedDataConfig): SortedFeeds {
-  const cfg = 'seedHash' in config ? config : resolveConfig(config);
-  const acc: { [F in FeedName]: { recs: FeedRecordsMap[F][]; ms: number[] } } = {
-    orders: { recs: [], ms: [] },
-    billings: { recs: [], ms: [] },
-    payments: { recs: [], ms: [] },
-    refunds: { recs: [], ms: [] },
-  };
-  for (let i = 0; i < cfg.orders; i++) {
-    const o = generateOrder(cfg, i);
-    acc.orders.recs.push(o.order.record);
-    acc.orders.ms.push(o.order.atMs);
-    for (const x of o.billings) {
-      acc.billings.recs.push(x.record);
-      acc.billings.ms.push(x.atMs);
-    }
-    for (const x of o.payments) {
-      acc.payments.recs.push(x.record);
-      acc.payments.ms.push(x.atMs);
-    }
-    for (const x of o.refunds) {
-      acc.refunds.recs.push(x.record);
-      acc.refunds.ms.push(x.atMs);
-    }
-  }
-  return {
-    orders: sortByChange(acc.orders.recs, acc.orders.ms),
-    billings: sortByChange(acc.billings.recs, acc.billings.ms),
-    payments: sortByChange(acc.payments.recs, acc.payments.ms),
-    refunds: sortByChange(acc.refunds.recs, acc.refunds.ms),
-  };
-}
-
-function sortByChange<R>(recs: R[], ms: number[]): R[] {
-  const idx = new Uint32Array(recs.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  const times = Float64Array.from(ms);
-  idx.sort((a, b) => times[a]! - times[b]! || a - b);
-  const out = new Array<R>(recs.length);
-  for (let i = 0; i < idx.length; i++) out[i] = recs[idx[i]!]!;
-  return out;
 }

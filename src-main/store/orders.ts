@@ -307,3 +307,71 @@ export async function orderPicture(read: ReadDb, orderNo: string): Promise<Order
   const netPaidFen = order.paidFen - order.refundedFen;
   return { order, subOrders, billings, payments, refunds, agreedFen, netPaidFen, outstandingFen: agreedFen - netPaidFen };
 }
+
+export interface CentralRecords {
+  orders: VehicleOrderRecord[];
+  billings: BillingRecord[];
+  payments: PaymentRecord[];
+  refunds: RefundRecord[];
+}
+
+/**
+ * Every central record as the store holds it, in the feed's shape, ordered by key (sub-orders by
+ * sub-order no.). Diagnostics and tests compare this with what the platform says it has.
+ */
+export async function readCentralRecords(read: ReadDb): Promise<CentralRecords> {
+  const [orders, subs, billings, payments, refunds] = await Promise.all([
+    read.all<Omit<VehicleOrderRecord, 'subOrders'>>(
+      `SELECT order_no AS orderNo, customer_name AS customerName, model, price_fen AS priceFen,
+              discount_fen AS discountFen, status, delivery_center AS deliveryCenter, created_at AS createdAt,
+              updated_at AS updatedAt, version
+       FROM vehicle_order ORDER BY order_no`,
+    ),
+    read.all<VehicleOrderRecord['subOrders'][number] & { orderNo: string }>(
+      `SELECT order_no AS orderNo, sub_order_no AS subOrderNo, kind, status, detail, updated_at AS updatedAt
+       FROM sub_order ORDER BY order_no, sub_order_no`,
+    ),
+    read.all<BillingRecord>(
+      `SELECT billing_no AS billingNo, funds_order_no AS fundsOrderNo, order_no AS orderNo, kind,
+              amount_due_fen AS amountDueFen, status, created_at AS createdAt, updated_at AS updatedAt, version
+       FROM billing ORDER BY billing_no`,
+    ),
+    read.all<PaymentRecord>(
+      `SELECT payment_no AS paymentNo, billing_no AS billingNo, order_no AS orderNo, channel, method,
+              merchant_order_no AS merchantOrderNo, channel_txn_id AS channelTxnId, terminal_id AS terminalId,
+              ref_no AS refNo, voucher_no AS voucherNo, payer_account AS payerAccount, payer_name AS payerName,
+              amount_fen AS amountFen, paid_at AS paidAt, status, updated_at AS updatedAt, version
+       FROM payment ORDER BY payment_no`,
+    ),
+    read.all<RefundRecord>(
+      `SELECT refund_no AS refundNo, payment_no AS paymentNo, billing_no AS billingNo, order_no AS orderNo, channel,
+              channel_refund_id AS channelRefundId, merchant_refund_no AS merchantRefundNo, amount_fen AS amountFen,
+              refunded_at AS refundedAt, status, reason, updated_at AS updatedAt, version
+       FROM refund ORDER BY refund_no`,
+    ),
+  ]);
+  const byOrder = new Map<string, VehicleOrderRecord['subOrders']>();
+  for (const { orderNo, ...s } of subs) {
+    const list = byOrder.get(orderNo);
+    if (list) list.push(s);
+    else byOrder.set(orderNo, [s]);
+  }
+  return {
+    orders: orders.map((o) => ({ ...o, subOrders: byOrder.get(o.orderNo) ?? [] })),
+    billings,
+    payments,
+    refunds,
+  };
+}
+
+/** Every row of the central tables, all columns, in primary-key order (for exact comparisons). */
+export async function dumpCentralTables(read: ReadDb): Promise<Record<'vehicle_order' | 'sub_order' | 'billing' | 'payment' | 'refund', Record<string, unknown>[]>> {
+  const [vehicle_order, sub_order, billing, payment, refund] = await Promise.all([
+    read.all('SELECT * FROM vehicle_order ORDER BY order_no'),
+    read.all('SELECT * FROM sub_order ORDER BY sub_order_no'),
+    read.all('SELECT * FROM billing ORDER BY billing_no'),
+    read.all('SELECT * FROM payment ORDER BY payment_no'),
+    read.all('SELECT * FROM refund ORDER BY refund_no'),
+  ]);
+  return { vehicle_order, sub_order, billing, payment, refund };
+}

@@ -52,3 +52,35 @@ export async function lastSyncRun(read: ReadDb): Promise<SyncRunRow | null> {
   );
   return row ?? null;
 }
+
+/** Every feed cursor (entity, cursor), by entity. */
+export async function listCursors(read: ReadDb): Promise<{ entity: string; cursor: string }[]> {
+  return read.all<{ entity: string; cursor: string }>('SELECT entity, cursor FROM sync_cursor ORDER BY entity');
+}
+
+/** Forget a feed's cursor (the platform expired it): the next page starts from the beginning. */
+export async function clearCursor(tx: WriteTx, entity: string): Promise<void> {
+  await tx.run('DELETE FROM sync_cursor WHERE entity = ?', [entity]);
+}
+
+/**
+ * Runs still marked 'running' when a new sync starts were cut short (the process ended: crash,
+ * kill, power loss). Their pages are committed; mark them failed so the history says so.
+ */
+export async function markInterruptedSyncRuns(tx: WriteTx): Promise<number> {
+  const r = await tx.run(
+    `UPDATE sync_run SET outcome = 'failed', finished_at = ?, message = 'interrupted: the process ended before the sync finished'
+     WHERE outcome = 'running'`,
+    [new Date().toISOString()],
+  );
+  return r.changes;
+}
+
+/** The most recent runs, newest first. */
+export async function listSyncRuns(read: ReadDb, limit = 20): Promise<SyncRunRow[]> {
+  return read.all<SyncRunRow>(
+    `SELECT id, started_at AS startedAt, finished_at AS finishedAt, outcome, records, message
+     FROM sync_run ORDER BY id DESC LIMIT ?`,
+    [limit],
+  );
+}

@@ -110,7 +110,13 @@ export async function startWebServer(opts: {
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > limit) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: 'request too large' } });
+      if (size > limit) {
+        // The rest of the body is never read: close the connection instead of leaving it unusable.
+        res.setHeader('connection', 'close');
+        send(res, 413, { ok: false, error: { code: 'invalid_input', message: 'request too large' } });
+        res.on('finish', () => req.destroy());
+        return;
+      }
       chunks.push(c as Buffer);
     }
     let input: unknown;
