@@ -29,6 +29,27 @@ const zh = {
   refundStatus: { success: '成功', processing: '处理中', failed: '失败' },
   billingStatus: { open: '待支付', paid: '已支付', cancelled: '已取消', refunded: '已退款' },
   subOrderKind: { charging_pile: '充电桩报装单', funds: '资金单', car_loan: '车贷金融单', production: '车辆生产单' },
+  /** Statuses the platform reports for sub-orders; an unknown one is shown as it comes. */
+  subOrderStatus: {
+    pending: '待处理',
+    open: '进行中',
+    settled: '已结清',
+    closed: '已关闭',
+    cancelled: '已取消',
+    declined: '不需要',
+    none: '无',
+    intent: '有意向',
+    applied: '已申请',
+    approved: '已审批',
+    disbursed: '已放款',
+    withdrawn: '已撤回',
+    scheduled: '已排产',
+    in_production: '生产中',
+    completed: '已完工',
+    delivered: '已交付',
+    surveyed: '已勘测',
+    installed: '已安装',
+  } as Record<string, string>,
 };
 
 const en: typeof zh = {
@@ -56,6 +77,26 @@ const en: typeof zh = {
   refundStatus: { success: 'Success', processing: 'Processing', failed: 'Failed' },
   billingStatus: { open: 'Open', paid: 'Paid', cancelled: 'Cancelled', refunded: 'Refunded' },
   subOrderKind: { charging_pile: 'Charging pile', funds: 'Funds order', car_loan: 'Car loan', production: 'Production' },
+  subOrderStatus: {
+    pending: 'Pending',
+    open: 'Open',
+    settled: 'Settled',
+    closed: 'Closed',
+    cancelled: 'Cancelled',
+    declined: 'Declined',
+    none: 'None',
+    intent: 'Intent',
+    applied: 'Applied',
+    approved: 'Approved',
+    disbursed: 'Disbursed',
+    withdrawn: 'Withdrawn',
+    scheduled: 'Scheduled',
+    in_production: 'In production',
+    completed: 'Completed',
+    delivered: 'Delivered',
+    surveyed: 'Surveyed',
+    installed: 'Installed',
+  },
 };
 
 export const LABELS = { zh, en };

@@ -3,7 +3,7 @@
 // worker-tasks.ts; cancelling terminates the worker, and its caller discards the partial output.
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TaskInput, TaskName, TaskOutput } from './worker-tasks';
 import { JobCancelledError } from './runner';
 
@@ -26,10 +26,17 @@ export function runInWorker<N extends TaskName>(
 ): Promise<TaskOutput<N>> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new JobCancelledError());
-    const worker = new Worker(workerFile, {
-      workerData: { task, input },
-      execArgv: isSource ? ['--import', import.meta.resolve('tsx')] : [],
-    });
+    // From source (tsx), Node 20 does not apply `--import tsx` to a worker's own .ts entry, so the
+    // worker starts from a tiny ES module that registers tsx and then imports worker.ts.
+    const entry = isSource
+      ? new URL(
+          `data:text/javascript,${encodeURIComponent(
+            `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};\n` +
+              `register();\nawait import(${JSON.stringify(pathToFileURL(workerFile).href)});\n`,
+          )}`,
+        )
+      : workerFile;
+    const worker = new Worker(entry, { workerData: { task, input } });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;

@@ -110,13 +110,14 @@ export async function call<N extends OpName>(name: N, input: OpInput<N>): Promis
 
 type Listener = (event: AppEvent) => void;
 const listeners = new Set<Listener>();
-let unsubscribeSource: (() => void) | null = null;
+let sourceStarted = false;
 
 function ensureSource(): void {
-  if (unsubscribeSource) return;
+  if (sourceStarted) return;
+  sourceStarted = true;
   const deliver = (event: AppEvent) => listeners.forEach((l) => l(event));
   if (window.otd) {
-    unsubscribeSource = window.otd.onEvent(deliver);
+    window.otd.onEvent(deliver);
     return;
   }
   const source = new EventSource(`/api/events?token=${encodeURIComponent(token())}`);
@@ -127,19 +128,16 @@ function ensureSource(): void {
       // a malformed event is ignored; the next one carries the current state again
     }
   };
-  unsubscribeSource = () => source.close();
+  // EventSource reconnects by itself after a dropped connection; jobs also poll (followJob).
+  window.addEventListener('pagehide', () => source.close());
 }
 
-/** Listen to events from the main side; returns the unsubscribe. */
+/** Listen to events from the main side; returns the unsubscribe. One stream serves the page. */
 export function onEvent(listener: Listener): () => void {
   listeners.add(listener);
   ensureSource();
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0 && unsubscribeSource) {
-      unsubscribeSource();
-      unsubscribeSource = null;
-    }
   };
 }
 
@@ -164,17 +162,19 @@ export function followJob(job: JobState, onUpdate: (job: JobState) => void, poll
       if (e.type === 'job' && e.job.id === job.id) finish(e.job);
     });
     const timer = window.setInterval(() => {
+      const fail = (err: ApiError) => {
+        if (finished) return;
+        finished = true;
+        unsubscribe();
+        window.clearInterval(timer);
+        reject(err);
+      };
       call('jobs.get', { jobId: job.id }).then(
         (state) => {
           if (state) finish(state);
+          else fail(new ApiError('jobs.get', { code: 'not_found', message: `the service no longer knows job ${job.id} (was it restarted?)` }));
         },
-        (err: unknown) => {
-          if (finished) return;
-          finished = true;
-          unsubscribe();
-          window.clearInterval(timer);
-          reject(toApiError(err, 'jobs.get'));
-        },
+        (err: unknown) => fail(toApiError(err, 'jobs.get')),
       );
     }, pollMs);
   });
@@ -195,5 +195,3 @@ export async function saveJobFile(jobId: string): Promise<{ saved: boolean; path
   a.remove();
   return { saved: true };
 }
-
-export const transport: 'electron' | 'web' = typeof window !== 'undefined' && window.otd ? 'electron' : 'web';

@@ -10,12 +10,15 @@ const TEXT_OPTIONS = ['contains', 'equals', 'startsWith', 'endsWith', 'notContai
 const SCALAR_OPTIONS = ['equals', 'notEqual', 'greaterThan', 'greaterThanOrEqual', 'lessThan', 'lessThanOrEqual', 'inRange', 'blank', 'notBlank'];
 const DATE_OPTIONS = ['equals', 'greaterThan', 'lessThan', 'inRange', 'notEqual'];
 
+/** A row key as ag-grid's field path type (our rows are flat, so every key is a valid path). */
+const asField = <T,>(field: string) => field as unknown as NonNullable<ColDef<T>['field']>;
+
 const money = (p: ValueFormatterParams) => (p.value == null ? '' : formatFen(p.value as number));
 
 export function textCol<T>(field: keyof T & string, headerName: string, extra: ColDef<T> = {}): ColDef<T> {
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
     filter: 'agTextColumnFilter',
     filterParams: { filterOptions: TEXT_OPTIONS, maxNumConditions: 2, debounceMs: 400 },
@@ -26,7 +29,7 @@ export function textCol<T>(field: keyof T & string, headerName: string, extra: C
 export function moneyCol<T>(field: keyof T & string, headerName: string, extra: ColDef<T> = {}): ColDef<T> {
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
     type: 'rightAligned',
     cellClass: 'num',
@@ -49,7 +52,7 @@ export function moneyCol<T>(field: keyof T & string, headerName: string, extra: 
 export function countCol<T>(field: keyof T & string, headerName: string, extra: ColDef<T> = {}): ColDef<T> {
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
     type: 'rightAligned',
     cellClass: 'num',
@@ -62,17 +65,21 @@ export function countCol<T>(field: keyof T & string, headerName: string, extra: 
 }
 
 const dateFilterParams = { filterOptions: DATE_OPTIONS, maxNumConditions: 1, browserDatePicker: true };
+// A date picker does not fit a floating filter cell: the cell shows the filter as text, and its
+// button opens the full date filter.
+const dateFloating = { floatingFilterComponent: 'agReadOnlyFloatingFilter' } as const;
 
 export function dateTimeCol<T>(field: keyof T & string, headerName: string, extra: ColDef<T> = {}): ColDef<T> {
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
-    cellClass: 'num',
+    cellClass: 'tnum',
     valueFormatter: (p) => formatDateTime(p.value as string | null),
     width: 170,
     filter: 'agDateColumnFilter',
     filterParams: dateFilterParams,
+    ...dateFloating,
     ...extra,
   };
 }
@@ -80,13 +87,14 @@ export function dateTimeCol<T>(field: keyof T & string, headerName: string, extr
 export function dateCol<T>(field: keyof T & string, headerName: string, extra: ColDef<T> = {}): ColDef<T> {
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
-    cellClass: 'num',
+    cellClass: 'tnum',
     valueFormatter: (p) => formatDate(p.value as string | null),
-    width: 130,
+    width: 140,
     filter: 'agDateColumnFilter',
     filterParams: dateFilterParams,
+    ...dateFloating,
     ...extra,
   };
 }
@@ -102,7 +110,7 @@ export function setCol<T>(
   const params: SetFilterParams = { options, ...texts };
   return {
     colId: field,
-    field: field as ColDef<T>['field'],
+    field: asField<T>(field),
     headerName,
     valueFormatter: (p) => (p.value == null ? '' : (names.get(String(p.value)) ?? String(p.value))),
     filter: SetFilter,

@@ -1,11 +1,11 @@
 // The Infinite Row Model datasource over the API: each block the grid needs becomes one page
 // operation with the grid's own sort and filter model, answered by one SQL query on the main side.
 import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
-import type { ColumnFilter, OpResult, PageRequest } from '../../src-main/api/contract';
+import type { ColumnFilter, OpResult, PageRequest, PageResult } from '../../src-main/api/contract';
 import { call, toApiError, type ApiError } from '../api/client';
 
 export type PageOp = 'orders.page' | 'payments.page' | 'audit.page';
-export type RowOf<N extends PageOp> = OpResult<N>['rows'][number];
+export type RowOf<N extends PageOp> = OpResult<N> extends PageResult<infer R> ? R : never;
 
 export interface GridQuery {
   sortModel: PageRequest['sortModel'];
@@ -31,7 +31,7 @@ export function apiDatasource<N extends PageOp>(op: N, hooks: DatasourceHooks): 
       hooks.onQuery?.(query);
       const request = { startRow: params.startRow, endRow: params.endRow, ...query };
       // Each page operation takes the same PageRequest; the cast only picks the overload.
-      (call as (name: PageOp, input: PageRequest) => Promise<OpResult<N>>)(op, request).then(
+      (call as (name: PageOp, input: PageRequest) => Promise<PageResult<RowOf<N>>>)(op, request).then(
         (page) => {
           hooks.onError(null);
           hooks.onTotal(page.total);

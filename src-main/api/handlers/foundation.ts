@@ -13,14 +13,21 @@ import { audit, pageAudit } from '../../store/audit';
 import { runSync } from '../../central/sync';
 import { runInWorker } from '../../jobs/worker-pool';
 import { GridRequestError } from '../../store/grid';
-import type { SettingsView } from '../ops/foundation';
+import type { AppInfo, SettingsView } from '../ops/foundation';
 
 export const SETTING_CENTRAL_URL = 'central.url';
 export const SETTING_LANGUAGE = 'language';
 export const SECRET_CENTRAL_TOKEN = 'central.token';
+export const SETTING_COMPANY_NAME = 'company.name';
+export const SETTING_COMPANY_DEMO = 'company.demo';
 
 async function language(ctx: AppContext): Promise<Language> {
   return (await getSetting(ctx.store.read, SETTING_LANGUAGE)) === 'en' ? 'en' : 'zh';
+}
+
+async function company(ctx: AppContext): Promise<AppInfo['company']> {
+  const name = await getSetting(ctx.store.read, SETTING_COMPANY_NAME);
+  return name ? { name, demo: (await getSetting(ctx.store.read, SETTING_COMPANY_DEMO)) === '1' } : null;
 }
 
 async function settingsView(ctx: AppContext): Promise<SettingsView> {
@@ -61,6 +68,7 @@ export const foundationHandlers: Pick<
     mode: ctx.mode,
     dbFile: ctx.dbFile,
     dataDir: ctx.dataDir,
+    company: await company(ctx),
     language: await language(ctx),
     labels: LABELS,
     channels: CHANNELS.map((c) => ({ ...c })),

@@ -25,6 +25,8 @@ export interface AppInfo {
   mode: 'electron' | 'web' | 'cli';
   dbFile: string;
   dataDir: string;
+  /** The company this workstation keeps the books of (settings company.name / company.demo). */
+  company: { name: string; demo: boolean } | null;
   language: Language;
   labels: { zh: Labels; en: Labels };
   channels: { code: string; zh: string; en: string }[];
