@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const SERVICES = ['store', 'central', 'statements', 'recon', 'journal', 'close', 'jobs', 'sandbox', 'web', 'export', 'domain', 'api'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.otd/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.otd/**', '.scratch/**', '.exp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -29,6 +29,8 @@ const zh = {
   refundStatus: { success: '成功', processing: '处理中', failed: '失败' },
   billingStatus: { open: '待支付', paid: '已支付', cancelled: '已取消', refunded: '已退款' },
   subOrderKind: { charging_pile: '充电桩报装单', funds: '资金单', car_loan: '车贷金融单', production: '车辆生产单' },
+  lineKind: { payment: '收款', refund: '退款', fee: '手续费', settlement: '结算', reversal: '冲正/撤销', adjustment: '调整' },
+  statementState: { missing: '缺失', downloaded: '已下载', imported: '已导入', superseded: '已被替换', pending: '待确认新版本' },
   /** Statuses the platform reports for sub-orders; an unknown one is shown as it comes. */
   subOrderStatus: {
     pending: '待处理',
@@ -77,6 +79,8 @@ const en: typeof zh = {
   refundStatus: { success: 'Success', processing: 'Processing', failed: 'Failed' },
   billingStatus: { open: 'Open', paid: 'Paid', cancelled: 'Cancelled', refunded: 'Refunded' },
   subOrderKind: { charging_pile: 'Charging pile', funds: 'Funds order', car_loan: 'Car loan', production: 'Production' },
+  lineKind: { payment: 'Payment', refund: 'Refund', fee: 'Fee', settlement: 'Settlement', reversal: 'Reversal', adjustment: 'Adjustment' },
+  statementState: { missing: 'Missing', downloaded: 'Downloaded', imported: 'Imported', superseded: 'Superseded', pending: 'New version pending' },
   subOrderStatus: {
     pending: 'Pending',
     open: 'Open',

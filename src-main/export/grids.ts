@@ -3,6 +3,7 @@
 import type { GridSpec } from '../store/grid';
 import { ORDER_GRID, PAYMENT_GRID } from '../store/orders';
 import { AUDIT_GRID } from '../store/audit';
+import { STATEMENT_LINE_GRID } from '../store/statements';
 import { LABELS, type Language } from '../domain/labels';
 import type { ExportColumn, ExportColumnKind } from './xlsx';
 
@@ -54,6 +55,31 @@ export const EXPORTABLE_GRIDS = {
       ['voucherNo', '凭证号', 'Voucher no', 'text'],
       ['payerAccount', '付款账号', 'Payer account', 'text'],
       ['payerName', '付款人', 'Payer', 'text'],
+    ],
+  },
+  statementLines: {
+    spec: STATEMENT_LINE_GRID,
+    sheet: { zh: '对账单明细', en: 'Statement lines' },
+    columns: [
+      ['fileId', '文件', 'File', 'number'],
+      ['lineNo', '行号', 'Line', 'number'],
+      ['channel', '渠道', 'Channel', 'text', 'channel'],
+      ['fileDate', '对账单日期', 'Statement date', 'date'],
+      ['businessDate', '业务日期', 'Business date', 'date'],
+      ['kind', '类型', 'Kind', 'text', 'lineKind'],
+      ['amountFen', '金额', 'Amount', 'money'],
+      ['feeFen', '手续费', 'Fee', 'money'],
+      ['occurredAt', '交易时间', 'Time', 'datetime'],
+      ['channelTxnId', '渠道交易号', 'Channel txn id', 'text'],
+      ['merchantOrderNo', '商户订单号', 'Merchant order no', 'text'],
+      ['refundNo', '退款单号', 'Refund no', 'text'],
+      ['terminalId', '终端号', 'Terminal', 'text'],
+      ['refNo', '参考号', 'Reference no', 'text'],
+      ['voucherNo', '凭证号', 'Voucher no', 'text'],
+      ['payerAccount', '付款账号', 'Payer account', 'text'],
+      ['payerName', '付款人', 'Payer', 'text'],
+      ['remark', '附言/备注', 'Remark', 'text'],
+      ['status', '状态', 'Status', 'text'],
     ],
   },
   audit: {

@@ -1,5 +1,5 @@
 // Aggregate: the append-only audit log (triggers in migration 1 refuse UPDATE and DELETE).
-import type { ReadDb, WriteTx } from './db';
+import type { WriteTx } from './db';
 import type { GridOwner } from './grid';
 import { queryPage, type GridSpec } from './grid';
 import type { PageRequest, PageResult } from '../api/grid-types';
