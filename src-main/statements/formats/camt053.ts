@@ -42,13 +42,12 @@ import {
   isIsoDate,
   toShanghaiIso,
 } from '../../domain/dates';
-import { IssueLog } from '../text';
+import { IssueLog, LineBatcher } from '../text';
 import type {
   LineKind,
   ParseOptions,
   ParseOutcome,
   SniffInput,
-  StatementLine,
   StatementParser,
   StatementSource,
 } from '../types';
@@ -215,25 +214,6 @@ function sniff(head: SniffInput): number {
 // ---------------------------------------------------------------------------------------------
 // Parse
 
-class Emitter {
-  private batch: StatementLine[] = [];
-  count = 0;
-  constructor(
-    private readonly emit: ParseOptions['emit'],
-    private readonly size = 2000,
-  ) {}
-  async push(line: StatementLine): Promise<void> {
-    this.batch.push(line);
-    this.count++;
-    if (this.batch.length >= this.size) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const out = this.batch;
-    this.batch = [];
-    await this.emit(out);
-  }
-}
 
 interface Amount {
   minor: number; // unsigned
@@ -245,7 +225,7 @@ interface Ctx {
   err: (line: number | null, field: string | null, code: string, message: string) => void;
   warn: (line: number | null, field: string | null, code: string, message: string) => void;
   texts: CompiledBankText;
-  out: Emitter;
+  out: LineBatcher;
   assumedOffset: { warned: boolean };
 }
 
@@ -738,7 +718,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const errors = new IssueLog();
   const warnings = new IssueLog();
   const notes = [...source.detection.notes];
-  const out = new Emitter(opts.emit);
+  const out = new LineBatcher(opts.emit);
   let member: string | undefined;
   const err = (line: number | null, field: string | null, code: string, message: string) =>
     errors.add({ line, field, code, message, ...(member ? { member } : {}) });

@@ -36,13 +36,12 @@
 import { addDays, isIsoDate } from '../../domain/dates';
 import { MoneyFormatError, yuanToFen } from '../../domain/money';
 import { SourceError } from '../source';
-import { IssueLog } from '../text';
+import { IssueLog, LineBatcher } from '../text';
 import type {
   LineKind,
   ParseOptions,
   ParseOutcome,
   SniffInput,
-  StatementLine,
   StatementParser,
   StatementSource,
 } from '../types';
@@ -286,25 +285,6 @@ function nearestDateUncached(near: string, mmdd: string): string | null {
 
 const isRef = (s: string): boolean => s !== '' && s.toUpperCase() !== 'NONREF';
 
-class Emitter {
-  private batch: StatementLine[] = [];
-  count = 0;
-  constructor(
-    private readonly emit: ParseOptions['emit'],
-    private readonly size = 2000,
-  ) {}
-  async push(line: StatementLine): Promise<void> {
-    this.batch.push(line);
-    this.count++;
-    if (this.batch.length >= this.size) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const out = this.batch;
-    this.batch = [];
-    await this.emit(out);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sniff
@@ -375,7 +355,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const warn = (line: number | null, field: string | null, code: string, message: string) =>
     warnings.add({ line, field, code, message });
   const notes = [...source.detection.notes];
-  const out = new Emitter(opts.emit);
+  const out = new LineBatcher(opts.emit);
   const { compiled: texts, problems } = compileBankTextProfile(opts.profile);
   for (const p of problems) err(null, null, 'bad_profile', p);
   const expectedDate = opts.expectedDate !== undefined && isIsoDate(opts.expectedDate) ? opts.expectedDate : null;

@@ -33,7 +33,7 @@ import iconv from 'iconv-lite';
 import { addDays, isIsoDate } from '../../domain/dates';
 import { fenText, MoneyFormatError } from '../../domain/money';
 import { bufferSource, SourceError } from '../source';
-import { CompactIdSet, IssueLog } from '../text';
+import { CompactIdSet, IssueLog, LineBatcher } from '../text';
 import type {
   Detection,
   LineKind,
@@ -41,7 +41,6 @@ import type {
   ParseOutcome,
   RawLine,
   SniffInput,
-  StatementLine,
   StatementParser,
   StatementSource,
 } from '../types';
@@ -276,25 +275,6 @@ function placeInYearUncached(fileDate: string, mm: string, dd: string): string |
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-class Emitter {
-  private batch: StatementLine[] = [];
-  count = 0;
-  constructor(
-    private readonly emit: ParseOptions['emit'],
-    private readonly size = 2000,
-  ) {}
-  async push(line: StatementLine): Promise<void> {
-    this.batch.push(line);
-    this.count++;
-    if (this.batch.length >= this.size) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const out = this.batch;
-    this.batch = [];
-    await this.emit(out);
-  }
-}
 
 interface FileContext {
   member: string | undefined;
@@ -321,7 +301,7 @@ export function createUnionPayZmParser(defaults: UnionPayZmOptions = {}): Statem
       code: string,
       message: string,
     ) => warnings.add({ line, field: fieldName, code, message, ...(member ? { member } : {}) });
-    const out = new Emitter(opts.emit);
+    const out = new LineBatcher(opts.emit);
 
     // Cut-off: opts.profile { cutoff } over the factory default over 23:00.
     let cutoffText = defaults.cutoff ?? '23:00';
