@@ -5,9 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 function playwrightChromium() {
   try {
-    const out = execFileSync(process.execPath, ['-e', "process.stdout.write(require('playwright-core').chromium.executablePath())"], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "process.stdout.write(require('playwright-core').chromium.executablePath())"],
+      {
+        encoding: 'utf8',
+      },
+    );
     return existsSync(out) ? out : null;
   } catch {
     return null;

@@ -72,7 +72,11 @@ async function main(): Promise<void> {
         env: { ...process.env, LANG: `${locale.replace('-', '_')}.UTF-8`, LANGUAGE: locale.replace('-', '_') },
       });
       try {
-        const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale, timezoneId: 'Asia/Shanghai' });
+        const context = await browser.newContext({
+          viewport: { width: 1440, height: 900 },
+          locale,
+          timezoneId: 'Asia/Shanghai',
+        });
         const page = await context.newPage();
         await page.goto(demo.open);
         await page.getByTestId('company').waitFor();

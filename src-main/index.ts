@@ -23,7 +23,9 @@ class SafeStorageSecretStore extends FileSecretStore {
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const isAppUrl = (url: string) =>
-  process.env['ELECTRON_RENDERER_URL'] ? url.startsWith(process.env['ELECTRON_RENDERER_URL']) : url.startsWith(pathToFileURL(rendererIndex).href);
+  process.env['ELECTRON_RENDERER_URL']
+    ? url.startsWith(process.env['ELECTRON_RENDERER_URL'])
+    : url.startsWith(pathToFileURL(rendererIndex).href);
 
 let ctx: AppContext | null = null;
 let demo: DemoCompany | null = null;

@@ -21,7 +21,12 @@ export class CliError extends Error {
 
 export function args<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new CliError((e as Error).message);
   }
@@ -79,7 +84,9 @@ export function foregroundJob(label: string): JobContext & { dispose(): void } {
   };
 }
 
-export function unwrap<T>(reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }): T {
+export function unwrap<T>(
+  reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } },
+): T {
   if (!reply.ok) throw new AppError(reply.error.code as never, reply.error.message);
   return reply.result as T;
 }

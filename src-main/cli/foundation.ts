@@ -38,7 +38,12 @@ export const foundationCommands: Command[] = [
         seed: intFlag(values.seed, 'seed', 1),
         orders: intFlag(values.orders, 'orders', 1000),
         days: values.days === undefined ? undefined : intFlag(values.days, 'days'),
-        faults: values.faults ? values.faults.split(',').map((f) => f.trim()).filter(Boolean) : [],
+        faults: values.faults
+          ? values.faults
+              .split(',')
+              .map((f) => f.trim())
+              .filter(Boolean)
+          : [],
       });
       printJson({ url: sandbox.url, token: sandbox.token });
       return untilSignal(() => sandbox.close());
@@ -52,7 +57,11 @@ export const foundationCommands: Command[] = [
       const store = await openStore(resolve(required(values.db, 'db')));
       const job = foregroundJob('sync');
       try {
-        const r = await runSync(store, { url: required(values.url, 'url'), token: required(values.token, 'token') }, job);
+        const r = await runSync(
+          store,
+          { url: required(values.url, 'url'), token: required(values.token, 'token') },
+          job,
+        );
         const totals = {
           orders: r.orders,
           billings: r.billings,
@@ -89,7 +98,11 @@ export const foundationCommands: Command[] = [
     name: 'demo',
     summary: '[--port P] [--orders N] [--data-dir DIR]  the demo company in web mode (what npm start runs)',
     async run(argv) {
-      const { values } = args(argv, { port: { type: 'string' }, orders: { type: 'string' }, 'data-dir': { type: 'string' } });
+      const { values } = args(argv, {
+        port: { type: 'string' },
+        orders: { type: 'string' },
+        'data-dir': { type: 'string' },
+      });
       const dir = ensureRendererBuilt(projectRoot);
       const demo = await openDemoCompany({
         dataDir: resolve(values['data-dir'] ?? resolve(projectRoot, '.otd')),
@@ -98,7 +111,10 @@ export const foundationCommands: Command[] = [
       });
       const web = await startWebServer({ ctx: demo.ctx, rendererDir: dir, port: intFlag(values.port, 'port', 0) });
       if (values.json) printJson({ url: web.url, token: web.token, open: web.openUrl });
-      else process.stdout.write(`OTD finance workstation (demo company) is running.\nOpen: ${web.openUrl}\nPress Ctrl-C to stop.\n`);
+      else
+        process.stdout.write(
+          `OTD finance workstation (demo company) is running.\nOpen: ${web.openUrl}\nPress Ctrl-C to stop.\n`,
+        );
       return untilSignal(async () => {
         await web.close();
         await demo.close();

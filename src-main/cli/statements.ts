@@ -9,7 +9,8 @@ import { isIsoDate } from '../domain/dates';
 
 function channelFlag(v: string | undefined): Channel | undefined {
   if (v === undefined) return undefined;
-  if (!(CHANNEL_CODES as readonly string[]).includes(v)) throw new CliError(`--channel must be one of ${CHANNEL_CODES.join(', ')}`);
+  if (!(CHANNEL_CODES as readonly string[]).includes(v))
+    throw new CliError(`--channel must be one of ${CHANNEL_CODES.join(', ')}`);
   return v as Channel;
 }
 
@@ -50,8 +51,13 @@ export const statementCommands: Command[] = [
         if (values.json) printJson(reports);
         else {
           for (const r of reports) {
-            process.stdout.write(`${r.status.padEnd(9)} ${r.file}  ${r.channel ?? '-'} ${r.businessDate ?? '-'} lines=${r.lines} net=${r.netFen}\n`);
-            for (const e of r.errors) process.stdout.write(`  error${e.line ? ` line ${e.line}` : ''}${e.field ? ` [${e.field}]` : ''}: ${e.message}\n`);
+            process.stdout.write(
+              `${r.status.padEnd(9)} ${r.file}  ${r.channel ?? '-'} ${r.businessDate ?? '-'} lines=${r.lines} net=${r.netFen}\n`,
+            );
+            for (const e of r.errors)
+              process.stdout.write(
+                `  error${e.line ? ` line ${e.line}` : ''}${e.field ? ` [${e.field}]` : ''}: ${e.message}\n`,
+              );
           }
         }
         return reports.some((r) => r.status === 'rejected') ? 1 : 0;
@@ -65,12 +71,18 @@ export const statementCommands: Command[] = [
     name: 'statements',
     summary: '--db PATH [--date D] [--from D --to D] [--json]  statement files, or the calendar with --from/--to',
     async run(argv) {
-      const { values } = args(argv, { db: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+      const { values } = args(argv, {
+        db: { type: 'string' },
+        date: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+      });
       const store = await openStore(resolve(required(values.db, 'db')));
       try {
         const from = dateFlag(values.from, 'from');
         const to = dateFlag(values.to, 'to');
-        const out = from && to ? await calendar(store.read, from, to) : await listFiles(store.read, dateFlag(values.date));
+        const out =
+          from && to ? await calendar(store.read, from, to) : await listFiles(store.read, dateFlag(values.date));
         if (values.json) printJson(out);
         else for (const row of out) process.stdout.write(JSON.stringify(row) + '\n');
         return 0;

@@ -37,7 +37,10 @@ export function throwIfCancelled(signal: AbortSignal): void {
 const PROGRESS_EVERY_MS = 100;
 
 export class JobRunner {
-  private readonly jobs = new Map<string, { state: JobState; controller: AbortController; promise: Promise<unknown> }>();
+  private readonly jobs = new Map<
+    string,
+    { state: JobState; controller: AbortController; promise: Promise<unknown> }
+  >();
 
   constructor(private readonly emit: (state: JobState) => void = () => undefined) {}
 

@@ -49,11 +49,19 @@ export function runInWorker<N extends TaskName>(
       finish(() => reject(new JobCancelledError()));
     };
     opts.signal?.addEventListener('abort', onAbort);
-    worker.on('message', (msg: { type: 'progress'; progress: WorkerProgress } | { type: 'done'; output: TaskOutput<N> } | { type: 'error'; message: string }) => {
-      if (msg.type === 'progress') opts.onProgress?.(msg.progress);
-      else if (msg.type === 'done') finish(() => resolve(msg.output));
-      else finish(() => reject(new Error(msg.message)));
-    });
+    worker.on(
+      'message',
+      (
+        msg:
+          | { type: 'progress'; progress: WorkerProgress }
+          | { type: 'done'; output: TaskOutput<N> }
+          | { type: 'error'; message: string },
+      ) => {
+        if (msg.type === 'progress') opts.onProgress?.(msg.progress);
+        else if (msg.type === 'done') finish(() => resolve(msg.output));
+        else finish(() => reject(new Error(msg.message)));
+      },
+    );
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`worker for ${task} exited with code ${code}`))));
   });

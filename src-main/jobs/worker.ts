@@ -6,4 +6,6 @@ const { task, input } = workerData as { task: TaskName; input: never };
 
 TASKS[task](input, (progress) => parentPort!.postMessage({ type: 'progress', progress }))
   .then((output) => parentPort!.postMessage({ type: 'done', output }))
-  .catch((err: unknown) => parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  .catch((err: unknown) =>
+    parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );

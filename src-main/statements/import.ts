@@ -9,7 +9,15 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Store } from '../store';
 import type { WriteTx } from '../store/db';
-import { activateFile, completeFile, fileById, fileByHash, filesForDay, insertLines, startFile } from '../store/statements';
+import {
+  activateFile,
+  completeFile,
+  fileById,
+  fileByHash,
+  filesForDay,
+  insertLines,
+  startFile,
+} from '../store/statements';
 import { audit } from '../store/audit';
 import type { Channel } from '../domain/channels';
 import { CHANNELS } from '../domain/channels';
@@ -69,7 +77,13 @@ export interface ImportReport {
   warnings: ImportIssue[];
   tieOut: ParseOutcome['tieOut'];
   /** confidence: that the chosen parser's format is right; encodingConfidence: of the detected encoding. */
-  detection: { confidence: number; encodingConfidence: number; encoding: string; container: string; notes: string[] } | null;
+  detection: {
+    confidence: number;
+    encodingConfidence: number;
+    encoding: string;
+    container: string;
+    notes: string[];
+  } | null;
   fileId: number | null;
   version: number | null;
   /** active: counts for reconciliation; pending: a new version waiting for the user's confirmation. */
@@ -80,9 +94,24 @@ class Rejected extends Error {}
 
 function emptyReport(file: string): ImportReport {
   return {
-    file, status: 'rejected', channel: null, format: null, businessDate: null, merchantId: null, lines: 0,
-    payments: { count: 0, fen: 0 }, refunds: { count: 0, fen: 0 }, feesFen: 0, netFen: 0, errors: [], warnings: [],
-    tieOut: null, detection: null, fileId: null, version: null, state: null,
+    file,
+    status: 'rejected',
+    channel: null,
+    format: null,
+    businessDate: null,
+    merchantId: null,
+    lines: 0,
+    payments: { count: 0, fen: 0 },
+    refunds: { count: 0, fen: 0 },
+    feesFen: 0,
+    netFen: 0,
+    errors: [],
+    warnings: [],
+    tieOut: null,
+    detection: null,
+    fileId: null,
+    version: null,
+    state: null,
   };
 }
 
@@ -102,7 +131,13 @@ async function openSource(input: ImportInput): Promise<StatementSource> {
 }
 
 /** Ask every parser how sure it is; the best one wins. */
-export async function detectParser(source: StatementSource): Promise<{ parser: StatementParser; confidence: number; ranking: { format: string; channel: string; confidence: number }[] } | null> {
+export async function detectParser(
+  source: StatementSource,
+): Promise<{
+  parser: StatementParser;
+  confidence: number;
+  ranking: { format: string; channel: string; confidence: number }[];
+} | null> {
   const { container, encoding } = source.detection;
   let head: { bytes: Uint8Array; text: string };
   let zipMembers: { name: string; head: string }[] | undefined;
@@ -123,8 +158,12 @@ export async function detectParser(source: StatementSource): Promise<{ parser: S
     confidence: safeSniff(p, { bytes: head.bytes, text: head.text, container, encoding, zipMembers }),
   })).sort((a, b) => b.confidence - a.confidence);
   const best = ranking[0];
-  const summary = ranking.filter((r) => r.confidence > 0).map((r) => ({ format: r.parser.format, channel: r.parser.channel, confidence: r.confidence }));
-  return best && best.confidence >= MIN_CONFIDENCE ? { parser: best.parser, confidence: best.confidence, ranking: summary } : null;
+  const summary = ranking
+    .filter((r) => r.confidence > 0)
+    .map((r) => ({ format: r.parser.format, channel: r.parser.channel, confidence: r.confidence }));
+  return best && best.confidence >= MIN_CONFIDENCE
+    ? { parser: best.parser, confidence: best.confidence, ranking: summary }
+    : null;
 }
 
 function safeSniff(p: StatementParser, input: Parameters<StatementParser['sniff']>[0]): number {
@@ -137,7 +176,9 @@ function safeSniff(p: StatementParser, input: Parameters<StatementParser['sniff'
 
 function bufferSourceHead(name: string, bytes: Uint8Array): string {
   const s = bufferSource(name, bytes.subarray(0, 4096));
-  const text = new TextDecoder(s.detection.encoding === 'gb18030' ? 'gb18030' : 'utf-8').decode(bytes.subarray(0, 4096));
+  const text = new TextDecoder(s.detection.encoding === 'gb18030' ? 'gb18030' : 'utf-8').decode(
+    bytes.subarray(0, 4096),
+  );
   return text.split(/\r?\n/)[0] ?? '';
 }
 
@@ -151,18 +192,26 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
     return report;
   };
   try {
-    if (opts.date !== undefined && !isIsoDate(opts.date)) return reject(`--date "${opts.date}" is not a date YYYY-MM-DD`);
+    if (opts.date !== undefined && !isIsoDate(opts.date))
+      return reject(`--date "${opts.date}" is not a date YYYY-MM-DD`);
     const size = input.bytes ? input.bytes.byteLength : (await stat(input.path!)).size;
     if (size === 0) return reject(`${input.fileName} is empty`, { code: 'empty' });
     const hash = await hashOf(input);
     const existing = await fileByHash(store.read, hash);
     if (existing) {
       Object.assign(report, {
-        status: 'duplicate', channel: existing.channel, format: existing.format, businessDate: existing.businessDate,
-        merchantId: existing.merchantId, lines: existing.lineCount,
+        status: 'duplicate',
+        channel: existing.channel,
+        format: existing.format,
+        businessDate: existing.businessDate,
+        merchantId: existing.merchantId,
+        lines: existing.lineCount,
         payments: { count: existing.paymentCount, fen: existing.paymentFen },
-        refunds: { count: existing.refundCount, fen: existing.refundFen }, feesFen: existing.feeFen,
-        netFen: existing.netFen, fileId: existing.id, version: existing.version,
+        refunds: { count: existing.refundCount, fen: existing.refundFen },
+        feesFen: existing.feeFen,
+        netFen: existing.netFen,
+        fileId: existing.id,
+        version: existing.version,
         state: existing.status === 'superseded' ? null : existing.status,
       });
       return report;
@@ -176,7 +225,11 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
         { code: 'unknown_format' },
       );
     }
-    report.detection = { ...source.detection, confidence: detected.confidence, encodingConfidence: source.detection.confidence };
+    report.detection = {
+      ...source.detection,
+      confidence: detected.confidence,
+      encodingConfidence: source.detection.confidence,
+    };
     if (opts.channel && detected.parser.channel !== opts.channel) {
       return reject(
         `${input.fileName} looks like a ${channelName(detected.parser.channel)} statement (${detected.parser.format}), not ${channelName(opts.channel)}`,
@@ -187,7 +240,8 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
     report.format = detected.parser.format;
     return await parseAndWrite(store, source, detected.parser, hash, report, opts);
   } catch (err) {
-    if (err instanceof SourceError) return reject(`${input.fileName}: ${err.message}`, { line: err.line, code: err.code });
+    if (err instanceof SourceError)
+      return reject(`${input.fileName}: ${err.message}`, { line: err.line, code: err.code });
     if (err instanceof ZipError) return reject(`${input.fileName}: ${err.message}`, { code: err.code });
     if (err instanceof Rejected) return report;
     throw err;
@@ -223,8 +277,13 @@ async function parseAndWrite(
   const run = async (tx: WriteTx | null) => {
     const fileId = tx
       ? await startFile(tx, {
-          contentHash: hash, fileName: source.fileName, channel: report.channel!, format: parser.format,
-          source: opts.source ?? 'import', importedBy: opts.actor, downloadedAt: opts.downloadedAt ?? null,
+          contentHash: hash,
+          fileName: source.fileName,
+          channel: report.channel!,
+          format: parser.format,
+          source: opts.source ?? 'import',
+          importedBy: opts.actor,
+          downloadedAt: opts.downloadedAt ?? null,
         })
       : null;
     const rawColumns: string[] = [];
@@ -246,17 +305,26 @@ async function parseAndWrite(
     const mismatches = errors.filter((e) => e.code && MISMATCH_CODES.has(e.code));
     const accepted = Boolean(opts.acceptMismatch && mismatches.length);
     report.errors = accepted ? errors.filter((e) => !mismatches.includes(e)) : errors;
-    report.warnings = accepted ? [...warnings, ...mismatches.map((m) => ({ ...m, message: `${m.message} (accepted by the user)` }))] : warnings;
+    report.warnings = accepted
+      ? [...warnings, ...mismatches.map((m) => ({ ...m, message: `${m.message} (accepted by the user)` }))]
+      : warnings;
     report.businessDate = header.businessDate ?? opts.date ?? null;
     report.merchantId = header.merchantId;
     if (opts.date && header.businessDate && header.businessDate !== opts.date) {
       report.errors.push({
-        line: null, field: null, code: 'wrong_day',
+        line: null,
+        field: null,
+        code: 'wrong_day',
         message: `the file is the statement of ${header.businessDate}, not of ${opts.date}`,
       });
     }
     if (!report.businessDate) {
-      report.errors.push({ line: null, field: null, code: 'no_date', message: 'the file does not say which business day it covers: give the date (--date)' });
+      report.errors.push({
+        line: null,
+        field: null,
+        code: 'no_date',
+        message: 'the file does not say which business day it covers: give the date (--date)',
+      });
     }
     Object.assign(report, {
       lines: totals.lineCount,
@@ -271,9 +339,18 @@ async function parseAndWrite(
     const siblings = await filesForDay(tx, report.channel!, report.businessDate!, header.merchantId ?? '');
     const hasActive = siblings.some((f) => f.status === 'active');
     const { version } = await completeFile(tx, fileId, {
-      format: header.format, variant: header.variant, businessDate: report.businessDate!, merchantId: header.merchantId ?? '',
-      ...totals, netFen: report.netFen, tieOutOk: outcome.tieOut ? outcome.tieOut.ok : null, acceptedMismatch: accepted,
-      detection: report.detection, summary: header.summary, warnings: report.warnings, profileVersion: header.profileVersion,
+      format: header.format,
+      variant: header.variant,
+      businessDate: report.businessDate!,
+      merchantId: header.merchantId ?? '',
+      ...totals,
+      netFen: report.netFen,
+      tieOutOk: outcome.tieOut ? outcome.tieOut.ok : null,
+      acceptedMismatch: accepted,
+      detection: report.detection,
+      summary: header.summary,
+      warnings: report.warnings,
+      profileVersion: header.profileVersion,
       rawColumns,
     });
     report.fileId = fileId;
@@ -283,18 +360,32 @@ async function parseAndWrite(
       const { superseded } = await activateFile(tx, fileId);
       if (superseded !== null) {
         await audit(tx, {
-          userId: opts.actor, action: 'statements.replace', entity: 'statement_file', entityId: String(fileId),
-          before: { activeFileId: superseded }, after: { activeFileId: fileId }, reason: 'new version confirmed at import',
+          userId: opts.actor,
+          action: 'statements.replace',
+          entity: 'statement_file',
+          entityId: String(fileId),
+          before: { activeFileId: superseded },
+          after: { activeFileId: fileId },
+          reason: 'new version confirmed at import',
         });
       }
     }
     report.state = activate ? 'active' : 'pending';
     await audit(tx, {
-      userId: opts.actor, action: opts.source === 'download' ? 'statements.download' : 'statements.import',
-      entity: 'statement_file', entityId: String(fileId), before: null,
+      userId: opts.actor,
+      action: opts.source === 'download' ? 'statements.download' : 'statements.import',
+      entity: 'statement_file',
+      entityId: String(fileId),
+      before: null,
       after: {
-        file: source.fileName, hash, channel: report.channel, businessDate: report.businessDate, lines: totals.lineCount,
-        netFen: report.netFen, state: report.state, acceptedMismatch: accepted,
+        file: source.fileName,
+        hash,
+        channel: report.channel,
+        businessDate: report.businessDate,
+        lines: totals.lineCount,
+        netFen: report.netFen,
+        state: report.state,
+        acceptedMismatch: accepted,
       },
       reason: accepted ? 'imported although the file does not tie out' : null,
     });
@@ -333,7 +424,10 @@ export async function expandInputs(paths: string[]): Promise<ImportInput[]> {
 export async function unbundleZip(input: ImportInput): Promise<ImportInput[] | null> {
   const source = await openSource(input);
   if (source.detection.container !== 'zip') return null;
-  const members = readZip(await source.bytes()).map((m) => ({ fileName: `${input.fileName}/${m.name}`, bytes: m.bytes }));
+  const members = readZip(await source.bytes()).map((m) => ({
+    fileName: `${input.fileName}/${m.name}`,
+    bytes: m.bytes,
+  }));
   const formats = new Set<string>();
   for (const m of members) {
     const d = await detectParser(bufferSource(m.fileName, m.bytes)).catch(() => null);
@@ -353,7 +447,10 @@ export async function importFiles(store: Store, inputs: ImportInput[], opts: Imp
       members = await unbundleZip(input);
     } catch (err) {
       if (!(err instanceof ZipError)) throw err;
-      reports.push({ ...emptyReport(input.fileName), errors: [{ line: null, field: null, message: `${input.fileName}: ${err.message}`, code: err.code }] });
+      reports.push({
+        ...emptyReport(input.fileName),
+        errors: [{ line: null, field: null, message: `${input.fileName}: ${err.message}`, code: err.code }],
+      });
       continue;
     }
     for (const one of members ?? [input]) reports.push(await importFile(store, one, opts));
@@ -366,11 +463,17 @@ export async function confirmReplacement(store: Store, fileId: number, actor: st
   await store.write(async (tx) => {
     const before = await fileById(tx, fileId);
     if (!before) throw new Error(`no statement file ${fileId}`);
-    if (before.status !== 'pending') throw new Error(`statement file ${fileId} is ${before.status}, not waiting for confirmation`);
+    if (before.status !== 'pending')
+      throw new Error(`statement file ${fileId} is ${before.status}, not waiting for confirmation`);
     const { superseded } = await activateFile(tx, fileId);
     await audit(tx, {
-      userId: actor, action: 'statements.replace', entity: 'statement_file', entityId: String(fileId),
-      before: { activeFileId: superseded }, after: { activeFileId: fileId }, reason,
+      userId: actor,
+      action: 'statements.replace',
+      entity: 'statement_file',
+      entityId: String(fileId),
+      before: { activeFileId: superseded },
+      after: { activeFileId: fileId },
+      reason,
     });
   });
 }

@@ -26,7 +26,10 @@ export function detectContainer(head: Uint8Array): Detection['container'] {
     return containsAscii(head, '[Content_Types].xml') || containsAscii(head, 'xl/') ? 'xlsx' : 'zip';
   }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'xls';
-  const start = new TextDecoder('latin1').decode(head.subarray(0, 200)).replace(/^\uFEFF|^ï»¿/, '').trimStart();
+  const start = new TextDecoder('latin1')
+    .decode(head.subarray(0, 200))
+    .replace(/^\uFEFF|^ï»¿/, '')
+    .trimStart();
   if (start.startsWith('<?xml') || /^<Document[\s>]/.test(start)) return 'xml';
   return 'plain';
 }
@@ -36,7 +39,10 @@ function containsAscii(bytes: Uint8Array, needle: string): boolean {
 }
 
 /** BOM → UTF-8/16; valid UTF-8 → UTF-8; mostly control bytes → binary; otherwise GB18030 (a GBK superset). */
-export function detectEncoding(head: Uint8Array, truncated: boolean): { encoding: Detection['encoding']; confidence: number; bom: number } {
+export function detectEncoding(
+  head: Uint8Array,
+  truncated: boolean,
+): { encoding: Detection['encoding']; confidence: number; bom: number } {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', confidence: 1, bom: 3 };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', confidence: 1, bom: 2 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', confidence: 1, bom: 2 };
@@ -83,7 +89,8 @@ export async function* splitLines(
     let size = 0;
     for await (const c of chunks) {
       size += c.byteLength;
-      if (size > MAX_WHOLE_BYTES) throw new SourceError('too_large', 'a UTF-16 file larger than 256 MiB is not supported');
+      if (size > MAX_WHOLE_BYTES)
+        throw new SourceError('too_large', 'a UTF-16 file larger than 256 MiB is not supported');
       parts.push(Buffer.from(c));
     }
     const text = iconv.decode(Buffer.concat(parts).subarray(bomLength), encoding);
@@ -112,22 +119,35 @@ export async function* splitLines(
     let data = pending.length ? Buffer.concat([pending, buf]) : buf;
     let start = 0;
     for (let nl = data.indexOf(0x0a, start); nl !== -1; nl = data.indexOf(0x0a, start)) {
-      if (nl - start > MAX_LINE_BYTES) throw new SourceError('line_too_long', `line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes`, lineNo + 1);
+      if (nl - start > MAX_LINE_BYTES)
+        throw new SourceError('line_too_long', `line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes`, lineNo + 1);
       yield emit(data.subarray(start, nl));
       start = nl + 1;
     }
     pending = Buffer.from(data.subarray(start));
     data = Buffer.alloc(0);
-    if (pending.length > MAX_LINE_BYTES) throw new SourceError('line_too_long', `line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes`, lineNo + 1);
+    if (pending.length > MAX_LINE_BYTES)
+      throw new SourceError('line_too_long', `line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes`, lineNo + 1);
   }
   if (pending.length) yield emit(pending);
 }
 
-function makeDetection(head: Uint8Array, truncated: boolean, container: Detection['container']): { detection: Detection; bom: number } {
+function makeDetection(
+  head: Uint8Array,
+  truncated: boolean,
+  container: Detection['container'],
+): { detection: Detection; bom: number } {
   const binaryContainer = container === 'zip' || container === 'xlsx' || container === 'xls';
-  const enc = binaryContainer ? { encoding: 'binary' as const, confidence: 1, bom: 0 } : detectEncoding(head, truncated);
+  const enc = binaryContainer
+    ? { encoding: 'binary' as const, confidence: 1, bom: 0 }
+    : detectEncoding(head, truncated);
   return {
-    detection: { encoding: enc.encoding, container, confidence: enc.confidence, notes: enc.bom ? ['byte order mark removed'] : [] },
+    detection: {
+      encoding: enc.encoding,
+      container,
+      confidence: enc.confidence,
+      notes: enc.bom ? ['byte order mark removed'] : [],
+    },
     bom: enc.bom,
   };
 }
@@ -140,7 +160,10 @@ export function bufferSource(fileName: string, input: Uint8Array): StatementSour
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_WHOLE_BYTES });
     } catch (e) {
-      throw new SourceError('corrupt_gzip', `${fileName}: the gzip data is damaged or too large (${(e as Error).message})`);
+      throw new SourceError(
+        'corrupt_gzip',
+        `${fileName}: the gzip data is damaged or too large (${(e as Error).message})`,
+      );
     }
     outer = detectContainer(bytes);
   }
@@ -151,7 +174,14 @@ export function bufferSource(fileName: string, input: Uint8Array): StatementSour
     fileName,
     detection,
     bytes: async () => bytes,
-    lines: () => splitLines((async function* () { yield bytes; })(), detection.encoding, bom),
+    lines: () =>
+      splitLines(
+        (async function* () {
+          yield bytes;
+        })(),
+        detection.encoding,
+        bom,
+      ),
   };
 }
 
@@ -198,7 +228,8 @@ export async function fileSource(path: string, fileName = path): Promise<Stateme
       let total = 0;
       for await (const c of stream()) {
         total += (c as Buffer).length;
-        if (total > MAX_WHOLE_BYTES) throw new SourceError('too_large', `${fileName} is larger than 256 MiB once decompressed`);
+        if (total > MAX_WHOLE_BYTES)
+          throw new SourceError('too_large', `${fileName} is larger than 256 MiB once decompressed`);
         parts.push(c as Buffer);
       }
       return Buffer.concat(parts);

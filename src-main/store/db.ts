@@ -92,11 +92,12 @@ export class Db {
 
   static async open(file: string): Promise<Db> {
     const writer = await Connection.open(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
-    await writer.exec('PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
+    await writer.exec(
+      'PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
+    );
     if (file !== ':memory:') await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     // An in-memory database is private to its connection, so reads share the writer there.
-    const reader =
-      file === ':memory:' ? writer : await Connection.open(file, sqlite3.OPEN_READONLY);
+    const reader = file === ':memory:' ? writer : await Connection.open(file, sqlite3.OPEN_READONLY);
     if (reader !== writer) await reader.exec('PRAGMA busy_timeout = 10000;');
     return new Db(file, writer, reader);
   }
@@ -128,7 +129,9 @@ export class Db {
       exec: (sql) => c.exec(sql),
       insertMany: async (table, columns, rows, tail = '', jsonColumns) => {
         // A JSON column travels nested (not as an escaped string) and is stored as its JSON text.
-        const select = columns.map((col, i) => `value ${jsonColumns?.has(col) ? '->' : '->>'} ${i} AS ${col}`).join(', ');
+        const select = columns
+          .map((col, i) => `value ${jsonColumns?.has(col) ? '->' : '->>'} ${i} AS ${col}`)
+          .join(', ');
         const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select} FROM json_each(?) WHERE true ${tail}`;
         for (let i = 0; i < rows.length; i += CHUNK) {
           await c.run(sql, [JSON.stringify(rows.slice(i, i + CHUNK), jsonSafe)]);

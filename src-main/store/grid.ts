@@ -141,7 +141,12 @@ export function buildPageQuery(spec: GridSpec, req: Omit<PageRequest, 'startRow'
  */
 const countCache = new WeakMap<object, { generation: number; counts: Map<string, number> }>();
 
-async function cachedCount(read: ReadDb, owner: { generation: number } | undefined, sql: string, params: SqlValue[]): Promise<number> {
+async function cachedCount(
+  read: ReadDb,
+  owner: { generation: number } | undefined,
+  sql: string,
+  params: SqlValue[],
+): Promise<number> {
   const key = `${sql}\u0000${JSON.stringify(params)}`;
   let entry = owner ? countCache.get(owner) : undefined;
   if (owner && (!entry || entry.generation !== owner.generation)) {

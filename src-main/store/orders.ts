@@ -17,21 +17,64 @@ function upsertTail(table: string, key: string, columns: readonly string[]): str
 }
 
 const ORDER_COLS = [
-  'order_no', 'customer_name', 'model', 'price_fen', 'discount_fen', 'status',
-  'delivery_center', 'created_at', 'updated_at', 'version',
+  'order_no',
+  'customer_name',
+  'model',
+  'price_fen',
+  'discount_fen',
+  'status',
+  'delivery_center',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const;
 const SUB_ORDER_COLS = ['sub_order_no', 'order_no', 'kind', 'status', 'detail', 'updated_at', 'version'] as const;
 const BILLING_COLS = [
-  'billing_no', 'funds_order_no', 'order_no', 'kind', 'amount_due_fen', 'status', 'created_at', 'updated_at', 'version',
+  'billing_no',
+  'funds_order_no',
+  'order_no',
+  'kind',
+  'amount_due_fen',
+  'status',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const;
 const PAYMENT_COLS = [
-  'payment_no', 'billing_no', 'order_no', 'channel', 'method', 'merchant_order_no', 'channel_txn_id',
-  'terminal_id', 'ref_no', 'voucher_no', 'payer_account', 'payer_name', 'amount_fen', 'paid_at',
-  'business_date', 'status', 'updated_at', 'version',
+  'payment_no',
+  'billing_no',
+  'order_no',
+  'channel',
+  'method',
+  'merchant_order_no',
+  'channel_txn_id',
+  'terminal_id',
+  'ref_no',
+  'voucher_no',
+  'payer_account',
+  'payer_name',
+  'amount_fen',
+  'paid_at',
+  'business_date',
+  'status',
+  'updated_at',
+  'version',
 ] as const;
 const REFUND_COLS = [
-  'refund_no', 'payment_no', 'billing_no', 'order_no', 'channel', 'channel_refund_id', 'merchant_refund_no',
-  'amount_fen', 'refunded_at', 'business_date', 'status', 'reason', 'updated_at', 'version',
+  'refund_no',
+  'payment_no',
+  'billing_no',
+  'order_no',
+  'channel',
+  'channel_refund_id',
+  'merchant_refund_no',
+  'amount_fen',
+  'refunded_at',
+  'business_date',
+  'status',
+  'reason',
+  'updated_at',
+  'version',
 ] as const;
 
 export async function upsertVehicleOrders(tx: WriteTx, records: readonly VehicleOrderRecord[]): Promise<void> {
@@ -39,8 +82,16 @@ export async function upsertVehicleOrders(tx: WriteTx, records: readonly Vehicle
     'vehicle_order',
     ORDER_COLS,
     records.map((r) => [
-      r.orderNo, r.customerName, r.model, r.priceFen, r.discountFen, r.status,
-      r.deliveryCenter, r.createdAt, r.updatedAt, r.version,
+      r.orderNo,
+      r.customerName,
+      r.model,
+      r.priceFen,
+      r.discountFen,
+      r.status,
+      r.deliveryCenter,
+      r.createdAt,
+      r.updatedAt,
+      r.version,
     ]),
     upsertTail('vehicle_order', 'order_no', ORDER_COLS),
   );
@@ -49,7 +100,10 @@ export async function upsertVehicleOrders(tx: WriteTx, records: readonly Vehicle
     r.subOrders.map((s) => [s.subOrderNo, r.orderNo, s.kind, s.status, s.detail, s.updatedAt, r.version]),
   );
   await tx.insertMany('sub_order', SUB_ORDER_COLS, subs, upsertTail('sub_order', 'sub_order_no', SUB_ORDER_COLS));
-  await refreshOrderTotals(tx, records.map((r) => r.orderNo));
+  await refreshOrderTotals(
+    tx,
+    records.map((r) => r.orderNo),
+  );
 }
 
 export async function upsertBillings(tx: WriteTx, records: readonly BillingRecord[]): Promise<void> {
@@ -57,24 +111,58 @@ export async function upsertBillings(tx: WriteTx, records: readonly BillingRecor
     'billing',
     BILLING_COLS,
     records.map((r) => [
-      r.billingNo, r.fundsOrderNo, r.orderNo, r.kind, r.amountDueFen, r.status, r.createdAt, r.updatedAt, r.version,
+      r.billingNo,
+      r.fundsOrderNo,
+      r.orderNo,
+      r.kind,
+      r.amountDueFen,
+      r.status,
+      r.createdAt,
+      r.updatedAt,
+      r.version,
     ]),
     upsertTail('billing', 'billing_no', BILLING_COLS),
   );
-  await refreshOrderTotals(tx, records.map((r) => r.orderNo));
+  await refreshOrderTotals(
+    tx,
+    records.map((r) => r.orderNo),
+  );
 }
 
 export function paymentRow(r: PaymentRecord): SqlValue[] {
   return [
-    r.paymentNo, r.billingNo, r.orderNo, r.channel, r.method, r.merchantOrderNo, r.channelTxnId,
-    r.terminalId, r.refNo, r.voucherNo, r.payerAccount, r.payerName, r.amountFen, r.paidAt,
-    businessDate(r.paidAt), r.status, r.updatedAt, r.version,
+    r.paymentNo,
+    r.billingNo,
+    r.orderNo,
+    r.channel,
+    r.method,
+    r.merchantOrderNo,
+    r.channelTxnId,
+    r.terminalId,
+    r.refNo,
+    r.voucherNo,
+    r.payerAccount,
+    r.payerName,
+    r.amountFen,
+    r.paidAt,
+    businessDate(r.paidAt),
+    r.status,
+    r.updatedAt,
+    r.version,
   ];
 }
 
 export async function upsertPayments(tx: WriteTx, records: readonly PaymentRecord[]): Promise<void> {
-  await tx.insertMany('payment', PAYMENT_COLS, records.map(paymentRow), upsertTail('payment', 'payment_no', PAYMENT_COLS));
-  await refreshOrderTotals(tx, records.map((r) => r.orderNo));
+  await tx.insertMany(
+    'payment',
+    PAYMENT_COLS,
+    records.map(paymentRow),
+    upsertTail('payment', 'payment_no', PAYMENT_COLS),
+  );
+  await refreshOrderTotals(
+    tx,
+    records.map((r) => r.orderNo),
+  );
 }
 
 export async function upsertRefunds(tx: WriteTx, records: readonly RefundRecord[]): Promise<void> {
@@ -82,12 +170,27 @@ export async function upsertRefunds(tx: WriteTx, records: readonly RefundRecord[
     'refund',
     REFUND_COLS,
     records.map((r) => [
-      r.refundNo, r.paymentNo, r.billingNo, r.orderNo, r.channel, r.channelRefundId, r.merchantRefundNo,
-      r.amountFen, r.refundedAt, businessDate(r.refundedAt), r.status, r.reason, r.updatedAt, r.version,
+      r.refundNo,
+      r.paymentNo,
+      r.billingNo,
+      r.orderNo,
+      r.channel,
+      r.channelRefundId,
+      r.merchantRefundNo,
+      r.amountFen,
+      r.refundedAt,
+      businessDate(r.refundedAt),
+      r.status,
+      r.reason,
+      r.updatedAt,
+      r.version,
     ]),
     upsertTail('refund', 'refund_no', REFUND_COLS),
   );
-  await refreshOrderTotals(tx, records.map((r) => r.orderNo));
+  await refreshOrderTotals(
+    tx,
+    records.map((r) => r.orderNo),
+  );
 }
 
 /** Recompute the denormalised paid/due/refunded totals of the given orders. */
@@ -252,13 +355,27 @@ export interface OrderPicture {
   order: Omit<OrderGridRow, 'outstandingFen'> & { updatedAt: string };
   subOrders: { subOrderNo: string; kind: string; status: string; detail: string | null; updatedAt: string }[];
   billings: {
-    billingNo: string; fundsOrderNo: string; kind: string; amountDueFen: number; status: string;
-    createdAt: string; paidFen: number; refundedFen: number;
+    billingNo: string;
+    fundsOrderNo: string;
+    kind: string;
+    amountDueFen: number;
+    status: string;
+    createdAt: string;
+    paidFen: number;
+    refundedFen: number;
   }[];
   payments: PaymentGridRow[];
   refunds: {
-    refundNo: string; paymentNo: string; billingNo: string; channel: string; channelRefundId: string | null;
-    merchantRefundNo: string | null; amountFen: number; refundedAt: string; businessDate: string; status: string;
+    refundNo: string;
+    paymentNo: string;
+    billingNo: string;
+    channel: string;
+    channelRefundId: string | null;
+    merchantRefundNo: string | null;
+    amountFen: number;
+    refundedAt: string;
+    businessDate: string;
+    status: string;
     reason: string | null;
   }[];
   /** Agreed price less discount, what has been paid net of refunds, and the difference. */
@@ -291,7 +408,9 @@ export async function orderPicture(read: ReadDb, orderNo: string): Promise<Order
       [orderNo],
     ),
     read.all<PaymentGridRow>(
-      `SELECT ${Object.entries(PAYMENT_GRID.columns).map(([id, c]) => `${c.sql} AS "${id}"`).join(', ')}
+      `SELECT ${Object.entries(PAYMENT_GRID.columns)
+        .map(([id, c]) => `${c.sql} AS "${id}"`)
+        .join(', ')}
        FROM ${PAYMENT_GRID.from} WHERE p.order_no = ? ORDER BY p.paid_at, p.payment_no`,
       [orderNo],
     ),
@@ -305,7 +424,16 @@ export async function orderPicture(read: ReadDb, orderNo: string): Promise<Order
   ]);
   const agreedFen = order.priceFen - order.discountFen;
   const netPaidFen = order.paidFen - order.refundedFen;
-  return { order, subOrders, billings, payments, refunds, agreedFen, netPaidFen, outstandingFen: agreedFen - netPaidFen };
+  return {
+    order,
+    subOrders,
+    billings,
+    payments,
+    refunds,
+    agreedFen,
+    netPaidFen,
+    outstandingFen: agreedFen - netPaidFen,
+  };
 }
 
 export interface CentralRecords {
@@ -365,7 +493,9 @@ export async function readCentralRecords(read: ReadDb): Promise<CentralRecords> 
 }
 
 /** Every row of the central tables, all columns, in primary-key order (for exact comparisons). */
-export async function dumpCentralTables(read: ReadDb): Promise<Record<'vehicle_order' | 'sub_order' | 'billing' | 'payment' | 'refund', Record<string, unknown>[]>> {
+export async function dumpCentralTables(
+  read: ReadDb,
+): Promise<Record<'vehicle_order' | 'sub_order' | 'billing' | 'payment' | 'refund', Record<string, unknown>[]>> {
   const [vehicle_order, sub_order, billing, payment, refund] = await Promise.all([
     read.all('SELECT * FROM vehicle_order ORDER BY order_no'),
     read.all('SELECT * FROM sub_order ORDER BY sub_order_no'),

@@ -12,10 +12,10 @@ export async function getSettings(read: ReadDb): Promise<Record<string, string>>
 }
 
 export async function putSetting(tx: WriteTx, key: string, value: string): Promise<void> {
-  await tx.run('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-    key,
-    value,
-  ]);
+  await tx.run(
+    'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    [key, value],
+  );
 }
 
 export interface AppUser {

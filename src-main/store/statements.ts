@@ -45,7 +45,12 @@ export async function fileById(read: ReadDb, id: number): Promise<StatementFileR
   return (await read.get<StatementFileRow>(`${FILE_SELECT} WHERE id = ?`, [id])) ?? null;
 }
 
-export async function filesForDay(read: ReadDb, channel: string, date: string, merchantId: string): Promise<StatementFileRow[]> {
+export async function filesForDay(
+  read: ReadDb,
+  channel: string,
+  date: string,
+  merchantId: string,
+): Promise<StatementFileRow[]> {
   return read.all<StatementFileRow>(
     `${FILE_SELECT} WHERE channel = ? AND business_date = ? AND merchant_id = ? ORDER BY version`,
     [channel, date, merchantId],
@@ -93,7 +98,10 @@ export interface NewStatementFile {
  */
 export async function startFile(
   tx: WriteTx,
-  f: Pick<NewStatementFile, 'contentHash' | 'fileName' | 'channel' | 'format' | 'source' | 'importedBy' | 'downloadedAt'>,
+  f: Pick<
+    NewStatementFile,
+    'contentHash' | 'fileName' | 'channel' | 'format' | 'source' | 'importedBy' | 'downloadedAt'
+  >,
 ): Promise<number> {
   const r = await tx.run(
     `INSERT INTO statement_file (content_hash, file_name, channel, format, variant, business_date, merchant_id, source,
@@ -109,7 +117,10 @@ export async function startFile(
 export async function completeFile(
   tx: WriteTx,
   id: number,
-  f: Omit<NewStatementFile, 'contentHash' | 'fileName' | 'channel' | 'source' | 'status' | 'importedBy' | 'downloadedAt'>,
+  f: Omit<
+    NewStatementFile,
+    'contentHash' | 'fileName' | 'channel' | 'source' | 'status' | 'importedBy' | 'downloadedAt'
+  >,
 ): Promise<{ version: number }> {
   const v = await tx.get<{ v: number }>(
     `SELECT coalesce(max(version), 0) + 1 AS v FROM statement_file
@@ -124,19 +135,55 @@ export async function completeFile(
        raw_columns_json = ?
      WHERE id = ?`,
     [
-      f.format, f.variant, f.businessDate, f.merchantId, version, f.lineCount, f.paymentCount, f.paymentFen,
-      f.refundCount, f.refundFen, f.feeFen, f.netFen, f.tieOutOk === null ? null : f.tieOutOk ? 1 : 0,
-      f.acceptedMismatch ? 1 : 0, JSON.stringify(f.detection), f.summary === null ? null : JSON.stringify(f.summary),
-      JSON.stringify(f.warnings), f.profileVersion, JSON.stringify(f.rawColumns), id,
+      f.format,
+      f.variant,
+      f.businessDate,
+      f.merchantId,
+      version,
+      f.lineCount,
+      f.paymentCount,
+      f.paymentFen,
+      f.refundCount,
+      f.refundFen,
+      f.feeFen,
+      f.netFen,
+      f.tieOutOk === null ? null : f.tieOutOk ? 1 : 0,
+      f.acceptedMismatch ? 1 : 0,
+      JSON.stringify(f.detection),
+      f.summary === null ? null : JSON.stringify(f.summary),
+      JSON.stringify(f.warnings),
+      f.profileVersion,
+      JSON.stringify(f.rawColumns),
+      id,
     ],
   );
   return { version };
 }
 
 const LINE_COLS = [
-  'file_id', 'line_no', 'member', 'channel', 'business_date', 'kind', 'amount_fen', 'fee_fen', 'occurred_at',
-  'channel_txn_id', 'merchant_order_no', 'refund_no', 'original_txn_id', 'terminal_id', 'ref_no', 'voucher_no',
-  'batch_no', 'card_masked', 'payer_account', 'payer_name', 'remark', 'status', 'raw_json',
+  'file_id',
+  'line_no',
+  'member',
+  'channel',
+  'business_date',
+  'kind',
+  'amount_fen',
+  'fee_fen',
+  'occurred_at',
+  'channel_txn_id',
+  'merchant_order_no',
+  'refund_no',
+  'original_txn_id',
+  'terminal_id',
+  'ref_no',
+  'voucher_no',
+  'batch_no',
+  'card_masked',
+  'payer_account',
+  'payer_name',
+  'remark',
+  'status',
+  'raw_json',
 ] as const;
 
 const RAW_JSON = new Set(['raw_json']);
@@ -165,9 +212,29 @@ export async function insertLines(
       values[i] = v;
     }
     return [
-      fileId, l.lineNo, l.member ?? null, channel, l.businessDate, l.kind, l.amountFen, l.feeFen, l.occurredAt,
-      l.channelTxnId, l.merchantOrderNo, l.refundNo, l.originalTxnId, l.terminalId, l.refNo, l.voucherNo,
-      l.batchNo, l.cardMasked, l.payerAccount, l.payerName, l.remark, l.status, values,
+      fileId,
+      l.lineNo,
+      l.member ?? null,
+      channel,
+      l.businessDate,
+      l.kind,
+      l.amountFen,
+      l.feeFen,
+      l.occurredAt,
+      l.channelTxnId,
+      l.merchantOrderNo,
+      l.refundNo,
+      l.originalTxnId,
+      l.terminalId,
+      l.refNo,
+      l.voucherNo,
+      l.batchNo,
+      l.cardMasked,
+      l.payerAccount,
+      l.payerName,
+      l.remark,
+      l.status,
+      values,
     ];
   });
   await tx.insertMany('statement_line', LINE_COLS, rows, '', RAW_JSON);
@@ -215,8 +282,15 @@ export interface CalendarCell {
 /** Business days × the seven channels: what is there for each cell. */
 export async function calendar(read: ReadDb, from: string, to: string): Promise<CalendarCell[]> {
   const rows = await read.all<{
-    businessDate: string; channel: string; files: number; active: number; pending: number; downloaded: number;
-    lineCount: number; netFen: number; activeIds: string | null;
+    businessDate: string;
+    channel: string;
+    files: number;
+    active: number;
+    pending: number;
+    downloaded: number;
+    lineCount: number;
+    netFen: number;
+    activeIds: string | null;
   }>(
     `SELECT business_date AS businessDate, channel, count(*) AS files,
             sum(status = 'active') AS active, sum(status = 'pending') AS pending,

@@ -16,7 +16,9 @@ export async function setCursor(tx: WriteTx, entity: string, cursor: string): Pr
 }
 
 export async function startSyncRun(tx: WriteTx): Promise<number> {
-  const r = await tx.run("INSERT INTO sync_run (started_at, outcome) VALUES (?, 'running')", [new Date().toISOString()]);
+  const r = await tx.run("INSERT INTO sync_run (started_at, outcome) VALUES (?, 'running')", [
+    new Date().toISOString(),
+  ]);
   return r.lastID;
 }
 

@@ -26,7 +26,10 @@ export function ensureRendererBuilt(projectRoot: string): string {
       return 0;
     }
   })();
-  const sources = Math.max(newestMtime(join(projectRoot, 'src-renderer')), statSync(join(projectRoot, 'src-main', 'api')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(join(projectRoot, 'src-renderer')),
+    statSync(join(projectRoot, 'src-main', 'api')).mtimeMs,
+  );
   if (built > 0 && built >= sources) return dir;
   process.stderr.write('otd: building the user interface (once)…\n');
   const bin = join(projectRoot, 'node_modules', '.bin', 'electron-vite');

@@ -84,9 +84,11 @@ export async function startWebServer(opts: {
     const url = new URL(req.url ?? '/', `http://${host}`);
     try {
       if (url.pathname.startsWith('/api/')) {
-        if (!authorised(req, url)) return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } });
+        if (!authorised(req, url))
+          return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } });
         const origin = req.headers.origin;
-        if (origin && origin !== `http://${host}`) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin request refused' } });
+        if (origin && origin !== `http://${host}`)
+          return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin request refused' } });
         if (req.method === 'POST' && url.pathname.startsWith('/api/op/')) return await handleOp(req, res, url);
         if (req.method === 'GET' && url.pathname === '/api/events') return handleEvents(req, res);
         if (req.method === 'GET' && url.pathname.startsWith('/api/download/')) return await handleDownload(res, url);
@@ -126,7 +128,13 @@ export async function startWebServer(opts: {
       return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'the body is not valid JSON' } });
     }
     const reply = await dispatch(opts.ctx, name, input);
-    const status = reply.ok ? 200 : reply.error.code === 'unknown_operation' ? 404 : reply.error.code === 'internal' ? 500 : 400;
+    const status = reply.ok
+      ? 200
+      : reply.error.code === 'unknown_operation'
+        ? 404
+        : reply.error.code === 'internal'
+          ? 500
+          : 400;
     send(res, status, reply);
   }
 
@@ -145,7 +153,8 @@ export async function startWebServer(opts: {
     const jobId = url.pathname.slice('/api/download/'.length);
     const job = opts.ctx.jobs.get(jobId);
     const result = job?.status === 'done' ? (job.result as { file?: string; fileName?: string } | null) : null;
-    if (!result?.file) return send(res, 404, { ok: false, error: { code: 'not_found', message: 'no finished export with that id' } });
+    if (!result?.file)
+      return send(res, 404, { ok: false, error: { code: 'not_found', message: 'no finished export with that id' } });
     const info = await stat(result.file);
     const name = result.fileName ?? basename(result.file);
     res.writeHead(200, {
@@ -164,7 +173,10 @@ export async function startWebServer(opts: {
     const target = info?.isFile() ? file : join(root, 'index.html'); // client-side routes
     const t = await stat(target).catch(() => null);
     if (!t) return void res.writeHead(404).end('the renderer is not built: run `npm run build`');
-    res.writeHead(200, { 'content-type': MIME[extname(target)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(target)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     createReadStream(target).pipe(res);
   }
 

@@ -11,5 +11,11 @@ const [report] = await importFiles(store, [{ fileName: file, path: file }], { ac
 const ms = performance.now() - t;
 await store.close();
 process.stdout.write(
-  JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, status: report!.status, lines: report!.lines, errors: report!.errors.slice(0, 3) }) + '\n',
+  JSON.stringify({
+    ms,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    status: report!.status,
+    lines: report!.lines,
+    errors: report!.errors.slice(0, 3),
+  }) + '\n',
 );

@@ -33,11 +33,20 @@ export async function benchImport(lines = 1_000_000): Promise<BenchResult> {
     execFileSync('sqlite3', [join(dir, 'cli.sqlite'), '.mode csv', `.import ${csv} statement_line_raw`]);
     const cliMs = performance.now() - t;
 
-    const child = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), bill, join(dir, 'ours.sqlite'), '2024-03-15'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
-    const ours = JSON.parse(child.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number; status: string; lines: number };
+    const child = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), bill, join(dir, 'ours.sqlite'), '2024-03-15'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    const ours = JSON.parse(child.trim().split('\n').at(-1)!) as {
+      ms: number;
+      maxRssMb: number;
+      status: string;
+      lines: number;
+    };
     if (ours.status !== 'imported' || ours.lines !== lines) throw new Error(`benchmark import failed: ${child}`);
     return {
       name: `import of a ${lines.toLocaleString('en')}-line WeChat bill (${round(statSync(bill).size / 1048576, 0)} MB)`,
@@ -47,7 +56,15 @@ export async function benchImport(lines = 1_000_000): Promise<BenchResult> {
         'lines/s (ours)': Math.round(lines / (ours.ms / 1000)),
         'peak RSS (MB)': round(ours.maxRssMb, 0),
       },
-      ratios: [{ label: 'import / sqlite3 .import', ours: ours.ms, baseline: cliMs, ratio: round(ours.ms / cliMs, 2), target: 1.5 }],
+      ratios: [
+        {
+          label: 'import / sqlite3 .import',
+          ours: ours.ms,
+          baseline: cliMs,
+          ratio: round(ours.ms / cliMs, 2),
+          target: 1.5,
+        },
+      ],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

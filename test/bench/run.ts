@@ -27,7 +27,12 @@ for (const [name, run] of BENCHES) {
   console.log(`\n${r.name}`);
   for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(40)} ${v}`);
   for (const q of r.ratios) {
-    const verdict = q.target === undefined ? '' : q.ratio <= q.target ? `  (target ≤ ${q.target}: met)` : `  (target ≤ ${q.target}: NOT met)`;
+    const verdict =
+      q.target === undefined
+        ? ''
+        : q.ratio <= q.target
+          ? `  (target ≤ ${q.target}: met)`
+          : `  (target ≤ ${q.target}: NOT met)`;
     console.log(`  ratio ${q.label.padEnd(34)} ${q.ratio}${verdict}`);
   }
 }
@@ -43,7 +48,9 @@ const lines = [
 for (const r of results) {
   lines.push(`## ${r.name}`, '', '| figure | value |', '|---|---|');
   for (const [k, v] of Object.entries(r.figures)) lines.push(`| ${k} | ${v} |`);
-  for (const q of r.ratios) lines.push(`| **ratio** ${q.label}${q.target !== undefined ? ` (target ≤ ${q.target})` : ''} | **${q.ratio}** |`);
+  for (const q of r.ratios)
+    lines.push(`| **ratio** ${q.label}${q.target !== undefined ? ` (target ≤ ${q.target})` : ''} | **${q.ratio}** |`);
   lines.push('');
 }
-if (!only.length && scale === 1) writeFileSync(join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md'), lines.join('\n'));
+if (!only.length && scale === 1)
+  writeFileSync(join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md'), lines.join('\n'));

@@ -35,7 +35,12 @@ export function billing(no: string, orderNo: string, over: Partial<BillingRecord
   };
 }
 
-export function payment(no: string, orderNo: string, billingNo: string, over: Partial<PaymentRecord> = {}): PaymentRecord {
+export function payment(
+  no: string,
+  orderNo: string,
+  billingNo: string,
+  over: Partial<PaymentRecord> = {},
+): PaymentRecord {
   return {
     paymentNo: no,
     billingNo,

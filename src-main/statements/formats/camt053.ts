@@ -43,14 +43,7 @@ import {
   toShanghaiIso,
 } from '../../domain/dates';
 import { IssueLog, LineBatcher } from '../text';
-import type {
-  LineKind,
-  ParseOptions,
-  ParseOutcome,
-  SniffInput,
-  StatementParser,
-  StatementSource,
-} from '../types';
+import type { LineKind, ParseOptions, ParseOutcome, SniffInput, StatementParser, StatementSource } from '../types';
 import { readZip, ZipError } from '../zip';
 import {
   compileBankTextProfile,
@@ -213,7 +206,6 @@ function sniff(head: SniffInput): number {
 
 // ---------------------------------------------------------------------------------------------
 // Parse
-
 
 interface Amount {
   minor: number; // unsigned

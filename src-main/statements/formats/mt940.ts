@@ -37,14 +37,7 @@ import { addDays, isIsoDate } from '../../domain/dates';
 import { MoneyFormatError, yuanToFen } from '../../domain/money';
 import { SourceError } from '../source';
 import { IssueLog, LineBatcher } from '../text';
-import type {
-  LineKind,
-  ParseOptions,
-  ParseOutcome,
-  SniffInput,
-  StatementParser,
-  StatementSource,
-} from '../types';
+import type { LineKind, ParseOptions, ParseOutcome, SniffInput, StatementParser, StatementSource } from '../types';
 
 // ---------------------------------------------------------------------------------------------
 // Shared with camt053: minor units and the free-text extraction profile.
@@ -284,7 +277,6 @@ function nearestDateUncached(near: string, mmdd: string): string | null {
 }
 
 const isRef = (s: string): boolean => s !== '' && s.toUpperCase() !== 'NONREF';
-
 
 // ---------------------------------------------------------------------------------------------
 // Sniff

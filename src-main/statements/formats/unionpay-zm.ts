@@ -275,7 +275,6 @@ function placeInYearUncached(fileDate: string, mm: string, dd: string): string |
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-
 interface FileContext {
   member: string | undefined;
   fileDate: string | null; // the statement (settle) date

@@ -63,9 +63,18 @@ describe('the contract', () => {
     expect(first.ok).toBe(true);
     const stranger = await dispatch(c, 'users.add', { userId: 'x', displayName: 'X', actor: 'mallory' });
     expect(stranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const upd = await dispatch(c, 'settings.update', { centralUrl: 'http://127.0.0.1:1/', token: 'secret-token-123', actor: 'zhang.kj' });
-    expect(upd).toMatchObject({ ok: true, result: { centralUrl: 'http://127.0.0.1:1/', hasToken: true, tokenStorage: 'file' } });
-    const log = await c.store.read.all<{ after_json: string }>("SELECT after_json FROM audit_log WHERE action = 'settings.update'");
+    const upd = await dispatch(c, 'settings.update', {
+      centralUrl: 'http://127.0.0.1:1/',
+      token: 'secret-token-123',
+      actor: 'zhang.kj',
+    });
+    expect(upd).toMatchObject({
+      ok: true,
+      result: { centralUrl: 'http://127.0.0.1:1/', hasToken: true, tokenStorage: 'file' },
+    });
+    const log = await c.store.read.all<{ after_json: string }>(
+      "SELECT after_json FROM audit_log WHERE action = 'settings.update'",
+    );
     expect(log).toHaveLength(1);
     expect(log[0]!.after_json).not.toContain('secret-token-123');
     expect(log[0]!.after_json).toContain('"tokenChanged":true');
@@ -74,7 +83,10 @@ describe('the contract', () => {
   it('refuses to sync without a URL and token, with a message a person can act on', async () => {
     const c = await context();
     const r = await dispatch(c, 'sync.start', {});
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/Settings/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/Settings/) },
+    });
   });
 
   it('exports a grid to xlsx in a worker: numbers as numbers, ¥ format, frozen header, autofilter, formula-safe', async () => {

@@ -58,7 +58,11 @@ describe('web mode', () => {
     const json = { 'content-type': 'application/json' };
     const none = await raw('/api/op/app.info', { method: 'POST', headers: json, body });
     expect(none.status).toBe(401);
-    const wrong = await raw('/api/op/app.info', { method: 'POST', headers: { ...json, 'x-otd-token': 'x'.repeat(48) }, body });
+    const wrong = await raw('/api/op/app.info', {
+      method: 'POST',
+      headers: { ...json, 'x-otd-token': 'x'.repeat(48) },
+      body,
+    });
     expect(wrong.status).toBe(401);
     const ok = await raw('/api/op/app.info', { method: 'POST', headers: { ...json, 'x-otd-token': web.token }, body });
     expect(ok.status).toBe(200);
@@ -68,12 +72,22 @@ describe('web mode', () => {
   it('refuses other hosts (DNS rebinding), other origins, bad JSON and unknown operations', async () => {
     const h = { 'content-type': 'application/json', 'x-otd-token': web.token };
     const port = new URL(web.url).port;
-    expect((await raw('/api/op/app.info', { method: 'POST', headers: { ...h, host: `evil.example:${port}` }, body: '{}' })).status).toBe(421);
-    expect((await raw('/api/op/app.info', { method: 'POST', headers: { ...h, origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
+    expect(
+      (await raw('/api/op/app.info', { method: 'POST', headers: { ...h, host: `evil.example:${port}` }, body: '{}' }))
+        .status,
+    ).toBe(421);
+    expect(
+      (await raw('/api/op/app.info', { method: 'POST', headers: { ...h, origin: 'http://evil.example' }, body: '{}' }))
+        .status,
+    ).toBe(403);
     expect((await raw('/api/op/app.info', { method: 'POST', headers: h, body: '{nope' })).status).toBe(400);
     expect((await raw('/api/op/store.drop', { method: 'POST', headers: h, body: '{}' })).status).toBe(404);
-    expect((await raw('/api/op/orders.page', { method: 'POST', headers: h, body: '{"startRow":"0"}' })).status).toBe(400);
-    expect((await raw('/api/op/app.info', { method: 'POST', headers: h, body: 'x'.repeat(2 * 1024 * 1024) })).status).toBe(413);
+    expect((await raw('/api/op/orders.page', { method: 'POST', headers: h, body: '{"startRow":"0"}' })).status).toBe(
+      400,
+    );
+    expect(
+      (await raw('/api/op/app.info', { method: 'POST', headers: h, body: 'x'.repeat(2 * 1024 * 1024) })).status,
+    ).toBe(413);
   });
 
   it('does not serve files outside the renderer folder', async () => {

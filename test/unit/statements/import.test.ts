@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { openStore, type Store } from '../../../src-main/store';
-import { expandInputs, importFiles, confirmReplacement, type ImportInput, type ImportReport } from '../../../src-main/statements/import';
+import {
+  expandInputs,
+  importFiles,
+  confirmReplacement,
+  type ImportInput,
+  type ImportReport,
+} from '../../../src-main/statements/import';
 import { calendar, listFiles } from '../../../src-main/store/statements';
 import { buildZip } from '../../fixtures/statements/zip-builder';
 
@@ -26,7 +32,11 @@ async function fingerprint(store: Store): Promise<string> {
   return parts.join('\n');
 }
 
-async function one(store: Store, input: ImportInput, opts: Partial<Parameters<typeof importFiles>[2]> = {}): Promise<ImportReport> {
+async function one(
+  store: Store,
+  input: ImportInput,
+  opts: Partial<Parameters<typeof importFiles>[2]> = {},
+): Promise<ImportReport> {
   const [r] = await importFiles(store, [input], { actor: 'zhang.kj', ...opts });
   return r!;
 }
@@ -36,13 +46,22 @@ describe('importing statements', () => {
     const store = await openStore(':memory:');
     const r = await one(store, fixture('wechat-all-with-refund.csv'), { date: '2024-03-15' });
     expect(r).toMatchObject({
-      status: 'imported', channel: 'wechat', businessDate: '2024-03-15', merchantId: '1900000109', lines: 4,
-      payments: { count: 3, fen: 709999 }, refunds: { count: 1, fen: 500000 }, state: 'active', version: 1,
+      status: 'imported',
+      channel: 'wechat',
+      businessDate: '2024-03-15',
+      merchantId: '1900000109',
+      lines: 4,
+      payments: { count: 3, fen: 709999 },
+      refunds: { count: 1, fen: 500000 },
+      state: 'active',
+      version: 1,
     });
     expect(r.feesFen).toBe(1260);
     expect(r.netFen).toBe(709999 - 500000 - 1260);
     expect(r.errors).toEqual([]);
-    const lines = await store.read.all<{ amount_fen: number }>('SELECT amount_fen FROM statement_line ORDER BY line_no');
+    const lines = await store.read.all<{ amount_fen: number }>(
+      'SELECT amount_fen FROM statement_line ORDER BY line_no',
+    );
     expect(lines.map((l) => l.amount_fen)).toEqual([500000, 200000, 9999, -500000]);
     const audit = await store.read.all<{ action: string; user_id: string }>('SELECT action, user_id FROM audit_log');
     expect(audit).toEqual([{ action: 'statements.import', user_id: 'zhang.kj' }]);
@@ -67,13 +86,22 @@ describe('importing statements', () => {
     const second = await one(store, bytes('wechat-v2.csv', text), { date: '2024-03-15' });
     expect(second).toMatchObject({ status: 'imported', state: 'pending', version: 2 });
     let files = await listFiles(store.read, '2024-03-15');
-    expect(files.map((f) => [f.id, f.status])).toEqual([[first.fileId, 'active'], [second.fileId, 'pending']]);
+    expect(files.map((f) => [f.id, f.status])).toEqual([
+      [first.fileId, 'active'],
+      [second.fileId, 'pending'],
+    ]);
     const cells = await calendar(store.read, '2024-03-15', '2024-03-15');
-    expect(cells.find((c) => c.channel === 'wechat')).toMatchObject({ state: 'pending', lineCount: 4, activeFileIds: [first.fileId] });
+    expect(cells.find((c) => c.channel === 'wechat')).toMatchObject({
+      state: 'pending',
+      lineCount: 4,
+      activeFileIds: [first.fileId],
+    });
     await confirmReplacement(store, second.fileId!, 'li.fh', '微信重新下载的对账单');
     files = await listFiles(store.read, '2024-03-15');
     expect(files.map((f) => f.status)).toEqual(['superseded', 'active']);
-    const replace = await store.read.get<{ user_id: string; reason: string }>("SELECT user_id, reason FROM audit_log WHERE action = 'statements.replace'");
+    const replace = await store.read.get<{ user_id: string; reason: string }>(
+      "SELECT user_id, reason FROM audit_log WHERE action = 'statements.replace'",
+    );
     expect(replace).toEqual({ user_id: 'li.fh', reason: '微信重新下载的对账单' });
     await expect(confirmReplacement(store, second.fileId!, 'li.fh', 'again')).rejects.toThrow(/not waiting/);
     await store.close();
@@ -85,17 +113,43 @@ describe('importing statements', () => {
     const before = await fingerprint(store);
     const cases: [ImportInput, Partial<Parameters<typeof importFiles>[2]>, RegExp][] = [
       [bytes('empty.csv', ''), {}, /empty/],
-      [bytes('garbage.bin', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256))), {}, /not a statement format/],
+      [
+        bytes('garbage.bin', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256))),
+        {},
+        /not a statement format/,
+      ],
       [fixture('wechat-all-truncated-line.csv'), { date: '2024-03-15' }, /./],
       [fixture('wechat-all-bad-amount.csv'), { date: '2024-03-15' }, /./],
       [fixture('wechat-error-body-no-bill.xml'), { date: '2024-03-15' }, /./],
-      [fixture('wechat-all-with-refund.csv'), { date: '2024-03-15', channel: 'alipay' }, /looks like a 微信支付 statement/],
+      [
+        fixture('wechat-all-with-refund.csv'),
+        { date: '2024-03-15', channel: 'alipay' },
+        /looks like a 微信支付 statement/,
+      ],
       // Other bytes (CRLF), same content: not a duplicate, but the wrong day for what the user said.
-      [bytes('lakala-crlf.csv', readFileSync(join(FIX, 'lakala-default-with-refund.csv'), 'utf8').replace(/\n/g, '\r\n')), { date: '2026-01-01' }, /not of 2026-01-01/],
-      [bytes('long-line.csv', `${readFileSync(join(FIX, 'lakala-default-with-refund.csv'), 'utf8')}${'x'.repeat(70_000)}\n`), {}, /longer than/],
+      [
+        bytes(
+          'lakala-crlf.csv',
+          readFileSync(join(FIX, 'lakala-default-with-refund.csv'), 'utf8').replace(/\n/g, '\r\n'),
+        ),
+        { date: '2026-01-01' },
+        /not of 2026-01-01/,
+      ],
+      [
+        bytes(
+          'long-line.csv',
+          `${readFileSync(join(FIX, 'lakala-default-with-refund.csv'), 'utf8')}${'x'.repeat(70_000)}\n`,
+        ),
+        {},
+        /longer than/,
+      ],
       [bytes('evil.zip', buildZip([{ name: '../../etc/passwd', data: 'x' }])), {}, /\.\./],
       [bytes('locked.zip', buildZip([{ name: 'a.csv', data: 'x', encrypted: true }])), {}, /password|encrypt/i],
-      [bytes('bomb.zip', zipSync({ 'a.csv': new Uint8Array(300 * 1024 * 1024) }, { level: 9 })), {}, /bomb|too large|ratio/i],
+      [
+        bytes('bomb.zip', zipSync({ 'a.csv': new Uint8Array(300 * 1024 * 1024) }, { level: 9 })),
+        {},
+        /bomb|too large|ratio/i,
+      ],
     ];
     for (const [input, opts, message] of cases) {
       const r = await one(store, input, opts);
@@ -124,7 +178,9 @@ describe('importing statements', () => {
     const file = (await listFiles(store.read))[0]!;
     expect(file.acceptedMismatch).toBe(1);
     expect(file.tieOutOk).toBe(0);
-    const audit = await store.read.get<{ reason: string }>("SELECT reason FROM audit_log WHERE action = 'statements.import'");
+    const audit = await store.read.get<{ reason: string }>(
+      "SELECT reason FROM audit_log WHERE action = 'statements.import'",
+    );
     expect(audit?.reason).toMatch(/does not tie out/);
     await store.close();
   });
@@ -143,7 +199,9 @@ describe('importing statements', () => {
       }),
     );
     const store = await openStore(':memory:');
-    const reports = await importFiles(store, await expandInputs([join(dir, 'day'), join(dir, 'bundle.zip')]), { actor: 'zhang.kj' });
+    const reports = await importFiles(store, await expandInputs([join(dir, 'day'), join(dir, 'bundle.zip')]), {
+      actor: 'zhang.kj',
+    });
     const byFile = Object.fromEntries(reports.map((r) => [r.file, r]));
     expect(byFile['lakala.csv']).toMatchObject({ status: 'imported', channel: 'lakala' });
     expect(byFile['pos.csv']).toMatchObject({ status: 'imported', channel: 'unionpay' });

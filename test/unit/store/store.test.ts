@@ -50,7 +50,10 @@ describe('migrations', () => {
   it('rolls a failing migration back whole and keeps the previous version', async () => {
     const db = await Db.open(':memory:');
     await migrate(db, MIGRATIONS);
-    const bad = [...MIGRATIONS, { version: 50, name: 'bad', sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }];
+    const bad = [
+      ...MIGRATIONS,
+      { version: 50, name: 'bad', sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' },
+    ];
     await expect(migrate(db, bad)).rejects.toThrow(/no_such_table/);
     expect(await schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     const half = await db.read.get("SELECT name FROM sqlite_master WHERE name = 'half'");
@@ -86,12 +89,20 @@ describe('orders aggregate', () => {
   it('keeps paid, refunded and outstanding per order and derives the Shanghai business day', async () => {
     const store = await openStore(':memory:');
     const p1 = payment('P1', 'O1', 'B1', { paidAt: '2026-10-01T15:59:58Z' }); // 23:59:58 Beijing
-    const p2 = payment('P2', 'O1', 'B2', { amountFen: 29500000, channel: 'wire', method: 'wire', paidAt: '2026-10-01T16:00:01Z' });
+    const p2 = payment('P2', 'O1', 'B2', {
+      amountFen: 29500000,
+      channel: 'wire',
+      method: 'wire',
+      paidAt: '2026-10-01T16:00:01Z',
+    });
     await store.write(async (tx) => {
       // Children before their parent: totals are refreshed when the order arrives.
       await upsertPayments(tx, [p1, p2]);
       await upsertRefunds(tx, [refund('R1', p1, { amountFen: 100 })]);
-      await upsertBillings(tx, [billing('B1', 'O1'), billing('B2', 'O1', { kind: 'final_payment', amountDueFen: 29500000 })]);
+      await upsertBillings(tx, [
+        billing('B1', 'O1'),
+        billing('B2', 'O1', { kind: 'final_payment', amountDueFen: 29500000 }),
+      ]);
       await upsertVehicleOrders(tx, [order('O1', { status: 'delivered' })]);
     });
     const pic = await orderPicture(store.read, 'O1');
@@ -116,9 +127,15 @@ describe('orders aggregate', () => {
       }),
     );
     await store.write(async (tx) => {
-      await upsertBillings(tx, Array.from({ length: 10 }, (_, i) => billing(`B${i}`, `O${i}`)));
+      await upsertBillings(
+        tx,
+        Array.from({ length: 10 }, (_, i) => billing(`B${i}`, `O${i}`)),
+      );
       await upsertPayments(tx, payments);
-      await upsertVehicleOrders(tx, Array.from({ length: 10 }, (_, i) => order(`O${i}`)));
+      await upsertVehicleOrders(
+        tx,
+        Array.from({ length: 10 }, (_, i) => order(`O${i}`)),
+      );
     });
     const page = await pagePayments(store, {
       startRow: 0,
@@ -153,11 +170,14 @@ describe('orders aggregate', () => {
     });
     expect(q.rowsSql).not.toContain('DROP');
     expect(q.params).toContain("%x' OR 1=1; DROP TABLE payment; --%");
-    expect(() => buildPageQuery(PAYMENT_GRID, { sortModel: [{ colId: 'amount_fen; DROP', sort: 'asc' }], filterModel: {} })).toThrow(
-      /no column/,
-    );
+    expect(() =>
+      buildPageQuery(PAYMENT_GRID, { sortModel: [{ colId: 'amount_fen; DROP', sort: 'asc' }], filterModel: {} }),
+    ).toThrow(/no column/);
     // LIKE wildcards typed by the user are literal.
-    const like = buildPageQuery(PAYMENT_GRID, { sortModel: [], filterModel: { orderNo: { filterType: 'text', type: 'contains', filter: '50%_' } } });
+    const like = buildPageQuery(PAYMENT_GRID, {
+      sortModel: [],
+      filterModel: { orderNo: { filterType: 'text', type: 'contains', filter: '50%_' } },
+    });
     expect(like.params).toContain('%50\\%\\_%');
   });
 
@@ -173,7 +193,10 @@ describe('orders aggregate', () => {
     expect(sorted).toMatch(/SCAN p USING COVERING INDEX payment_amount/);
     // Only the outer query re-sorts its 100 rows; the OFFSET walk itself needs no sorting.
     expect(sorted.match(/TEMP B-TREE/g)).toHaveLength(1);
-    const byDefault = await plan({ sortModel: [], filterModel: { channel: { filterType: 'set', values: ['wechat'] } } });
+    const byDefault = await plan({
+      sortModel: [],
+      filterModel: { channel: { filterType: 'set', values: ['wechat'] } },
+    });
     expect(byDefault).toMatch(/SEARCH p USING (COVERING )?INDEX payment_channel_paid_at \(channel=\?\)/);
     expect(byDefault.match(/TEMP B-TREE/g)).toHaveLength(1);
     await store.close();
@@ -183,10 +206,16 @@ describe('orders aggregate', () => {
 describe('audit log', () => {
   it('is append-only', async () => {
     const store = await openStore(':memory:');
-    await store.write((tx) => audit(tx, { userId: 'zhang', action: 'test', entity: 'x', entityId: '1', before: null, after: { a: 1 } }));
-    await expect(store.write((tx) => tx.run("UPDATE audit_log SET user_id = 'mallory'"))).rejects.toThrow(/append-only/);
+    await store.write((tx) =>
+      audit(tx, { userId: 'zhang', action: 'test', entity: 'x', entityId: '1', before: null, after: { a: 1 } }),
+    );
+    await expect(store.write((tx) => tx.run("UPDATE audit_log SET user_id = 'mallory'"))).rejects.toThrow(
+      /append-only/,
+    );
     await expect(store.write((tx) => tx.run('DELETE FROM audit_log'))).rejects.toThrow(/append-only/);
-    const rows = await store.read.all<{ user_id: string; after_json: string }>('SELECT user_id, after_json FROM audit_log');
+    const rows = await store.read.all<{ user_id: string; after_json: string }>(
+      'SELECT user_id, after_json FROM audit_log',
+    );
     expect(rows).toEqual([{ user_id: 'zhang', after_json: '{"a":1}' }]);
     await store.close();
   });
