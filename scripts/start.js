@@ -2,11 +2,19 @@
 // otherwise web mode on 127.0.0.1 (the URL with its token is printed).
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
+/**
+ * The Electron executable, or null when its binary was never downloaded. Looked up on disk
+ * (path.txt + dist/) rather than through require('electron'), which would try to download it.
+ */
 function electronBinary() {
   try {
-    return createRequire(import.meta.url)('electron'); // throws when the binary was not downloaded
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const rel = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
+    const exe = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), rel);
+    return existsSync(exe) ? exe : null;
   } catch {
     return null;
   }
