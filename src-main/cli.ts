@@ -5,6 +5,8 @@ import { statementCommands } from './cli/statements';
 import { type Command, CliError, printError } from './cli/common';
 
 const COMMANDS: Command[] = [...foundationCommands, ...statementCommands];
+COMMANDS.push(...(await import('./cli/sandbox-statements')).sandboxStatementCommands);
+COMMANDS.push(...(await import('./cli/downloads')).downloadCommands);
 
 function usage(): string {
   return ['usage: otd <command> [options]', '', ...COMMANDS.map((c) => `  otd ${c.name.padEnd(22)} ${c.summary}`)].join('\n');

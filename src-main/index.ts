@@ -7,6 +7,7 @@ import { createContext, closeContext, type AppContext } from './api/context';
 import { FileSecretStore } from './api/secrets';
 import { registerIpc } from './api/electron-ipc';
 import { openDemoCompany, type DemoCompany } from './api/demo';
+import { startDownloadScheduler } from './api/handlers/downloads';
 import { CSP } from './web/server';
 
 /** Secrets encrypted with the OS keychain through safeStorage, kept in a user-only file. */
@@ -29,6 +30,7 @@ const isAppUrl = (url: string) =>
 
 let ctx: AppContext | null = null;
 let demo: DemoCompany | null = null;
+let stopDownloads: () => Promise<void> = async () => undefined;
 
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
@@ -38,6 +40,7 @@ async function start(): Promise<void> {
     ctx = demo.ctx;
   } else {
     ctx = await createContext({ dbFile: join(dataDir, 'otd.sqlite'), dataDir, mode: 'electron', secrets });
+    stopDownloads = startDownloadScheduler(ctx).stop; // the demo company runs its own (api/demo.ts)
   }
   registerIpc(ctx, isAppUrl);
 
@@ -77,5 +80,8 @@ app.whenReady().then(start, (err) => {
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => {
   if (demo) void demo.close();
-  else if (ctx) void closeContext(ctx);
+  else if (ctx) {
+    const open = ctx;
+    void stopDownloads().then(() => closeContext(open));
+  }
 });

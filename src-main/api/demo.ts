@@ -8,6 +8,7 @@ import { startSandbox } from '../sandbox';
 import { addUser, listUsers, putSetting } from '../store/settings';
 import { audit } from '../store/audit';
 import { SECRET_CENTRAL_TOKEN, SETTING_CENTRAL_URL, SETTING_COMPANY_DEMO, SETTING_COMPANY_NAME } from './handlers/foundation';
+import { configureDemoDownloads } from './handlers/downloads';
 
 export const DEMO_USERS = [
   { userId: 'zhang.kj', displayName: '张会计' },
@@ -46,9 +47,11 @@ export async function openDemoCompany(opts: {
       await audit(tx, { userId: 'system', action: 'users.add', entity: 'app_user', entityId: u.userId, after: u, reason: 'demo company' });
     }
   });
+  const downloads = await configureDemoDownloads(ctx, sandbox);
   return {
     ctx,
     close: async () => {
+      await downloads.stop();
       await ctx.jobs.shutdown();
       await sandbox.close();
       await ctx.store.close();

@@ -9,6 +9,7 @@ import { dispatch } from '../api/dispatch';
 import { startWebServer } from '../web/server';
 import { ensureRendererBuilt } from '../web/renderer-build';
 import { openDemoCompany } from '../api/demo';
+import { startDownloadScheduler } from '../api/handlers/downloads';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -87,9 +88,11 @@ export const foundationCommands: Command[] = [
       const dir = ensureRendererBuilt(projectRoot);
       const ctx = await cliContext(required(values.db, 'db'));
       const web = await startWebServer({ ctx, rendererDir: dir, port: intFlag(values.port, 'port', 0) });
+      const downloads = startDownloadScheduler(ctx);
       printJson({ url: web.url, token: web.token, open: web.openUrl });
       return untilSignal(async () => {
         await web.close();
+        await downloads.stop();
         await closeContext(ctx);
       });
     },

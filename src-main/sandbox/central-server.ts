@@ -340,6 +340,8 @@ export interface CentralServerOptions {
   faults?: Set<FaultName>;
   /** Upper bound of the `slow` delay in ms (default 150). */
   slowMs?: number;
+  /** Other APIs on the same port (the channels' download APIs): returns true when it served the request. */
+  mount?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface CentralServer {
@@ -521,6 +523,7 @@ export function createCentralServer(opts: CentralServerOptions): CentralServer {
   }
 
   const server = createServer((req, res) => {
+    if (opts.mount?.(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, 500, 'internal', err instanceof Error ? err.message : String(err));
       else res.destroy();

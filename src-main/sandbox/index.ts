@@ -13,6 +13,9 @@ import {
   type FaultStats,
   type SandboxSnapshot,
 } from './central-server';
+import { createChannelApi, type ChannelApi } from './channel-server';
+import { renderSandboxStatement } from './statements';
+import { addDays } from '../domain/dates';
 
 export interface SandboxOptions {
   /** 0 = any free port. */
@@ -39,6 +42,10 @@ export interface SandboxHandle {
   /** Requests served and faults injected so far. */
   stats(): FaultStats;
   platform: CentralPlatform;
+  /** The channels' download APIs on the same port (docs/statement-downloads.md). */
+  channels: ChannelApi;
+  /** The demo company's download credentials for this sandbox (keys included): for the demo setup only. */
+  downloadCredentials(): ReturnType<ChannelApi['credentials']>;
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
@@ -46,7 +53,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const faults = parseFaults(opts.faults);
   const platform = new CentralPlatform(cfg, { volatile: faults.has('update') });
   const token = randomBytes(24).toString('base64url');
-  const { server, stats } = createCentralServer({ platform, token, faults, slowMs: opts.slowMs });
+  const statementConfig = { seed: opts.seed, orders: opts.orders, days: opts.days, startDate: opts.startDate };
+  const lastDay = addDays(cfg.startDate, cfg.days - 1);
+  const channels = createChannelApi({
+    seed: opts.seed,
+    range: { from: cfg.startDate, to: lastDay },
+    statements: async (channel, date) =>
+      date >= cfg.startDate && date <= lastDay ? renderSandboxStatement(channel, date, statementConfig) : null,
+  });
+  const { server, stats } = createCentralServer({
+    platform,
+    token,
+    faults,
+    slowMs: opts.slowMs,
+    mount: channels.handle,
+  });
   const port = await listen(server, opts.port ?? 0);
   let closed: Promise<void> | null = null;
   return {
@@ -54,6 +75,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     port,
     token,
     platform,
+    channels,
+    downloadCredentials: () => channels.credentials(`http://127.0.0.1:${port}`),
     snapshot: () => platform.snapshot(),
     stats,
     close: () => {
