@@ -5,10 +5,14 @@ import type { z } from 'zod';
 import type { OpSpec } from './define';
 import { foundationOps } from './ops/foundation';
 import { statementOps } from './ops/statements';
+import { reconOps } from './ops/recon';
+import { downloadOps } from './ops/downloads';
 
 export const contract = {
   ...foundationOps,
   ...statementOps,
+  ...reconOps,
+  ...downloadOps,
 };
 
 export type Contract = typeof contract;

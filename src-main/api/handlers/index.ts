@@ -3,10 +3,14 @@ import type { AppContext } from '../context';
 import type { OpName, OpParsedInput, OpResult } from '../contract';
 import { foundationHandlers } from './foundation';
 import { statementHandlers } from './statements';
+import { reconHandlers } from './recon';
+import { downloadHandlers } from './downloads';
 
 export type Handlers = { [N in OpName]: (input: OpParsedInput<N>, ctx: AppContext) => Promise<OpResult<N>> };
 
 export const handlers: Handlers = {
   ...foundationHandlers,
   ...statementHandlers,
+  ...reconHandlers,
+  ...downloadHandlers,
 };

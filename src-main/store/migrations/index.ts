@@ -2,6 +2,7 @@
 // file works under tsx, Vitest and the electron-vite bundle without a file-system lookup at run time.
 import * as m0001 from './0001_init';
 import * as m0002 from './0002_statements';
+import * as m0003 from './0003_recon';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
+  { version: 3, ...m0003 },
 ];
