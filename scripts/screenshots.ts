@@ -2,7 +2,7 @@
 // freshly synced demo company in web mode with Chromium.
 //   node --import tsx scripts/screenshots.ts
 // Chromium: $OTD_CHROMIUM, else /usr/bin/chromium. Chinese needs a CJK font (Debian: fonts-noto-cjk).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { PROJECT_ROOT, startDemo, type DemoServer } from '../test/e2e/demo-server';
@@ -47,6 +47,61 @@ async function showcaseOrder(demo: DemoServer): Promise<string> {
   return any.orderNo;
 }
 
+/** Move every date in a statement's text (YYYY-MM-DD and YYYYMMDD, ids included) by whole days. */
+function shiftDates(text: string, days: number): string {
+  const shift = (y: string, m: string, d: string, dash: boolean, whole: string) => {
+    const t = Date.UTC(Number(y), Number(m) - 1, Number(d));
+    const back = new Date(t);
+    if (back.getUTCMonth() !== Number(m) - 1 || back.getUTCDate() !== Number(d)) return whole; // not a date
+    const iso = new Date(t + days * 86_400_000).toISOString().slice(0, 10);
+    return dash ? iso : iso.replace(/-/g, '');
+  };
+  return text
+    .replace(/(202[46])-(\d\d)-(\d\d)/g, (w, y: string, m: string, d: string) => shift(y, m, d, true, w))
+    .replace(/(202[46])(\d\d)(\d\d)/g, (w, y: string, m: string, d: string) => shift(y, m, d, false, w));
+}
+
+/**
+ * Statements for the first days of the demo month, made from the test fixtures with their dates
+ * moved (WeChat, Lakala and UnionPay daily, cash on working days, one day's UnionPay missing), and
+ * a reissued Lakala statement for 2026-10-03 that waits for confirmation.
+ */
+async function importStatements(demo: DemoServer, actor: string): Promise<void> {
+  const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'statements');
+  const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+  const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  const templates = [
+    { name: 'wechat', text: read('wechat-all-with-refund.csv'), day: '2024-03-15' },
+    { name: 'lakala', text: read('lakala-default-with-refund.csv'), day: '2026-10-03' },
+    { name: 'unionpay', text: read('unionpay-pos-void-and-return.csv'), day: '2026-10-03' },
+    { name: 'cash', text: read('cash-register-with-slips.csv'), day: '2026-10-03' },
+  ];
+  const files: { name: string; contentBase64: string }[] = [];
+  for (let i = 1; i <= 9; i++) {
+    const day = `2026-10-0${i}`;
+    for (const tpl of templates) {
+      if (tpl.name === 'cash' && (day === '2026-10-04' || day === '2026-10-05')) continue;
+      if (tpl.name === 'unionpay' && day === '2026-10-07') continue;
+      const text = shiftDates(tpl.text, (dayMs(day) - dayMs(tpl.day)) / 86_400_000);
+      files.push({ name: `${tpl.name}-${day}.csv`, contentBase64: Buffer.from(text).toString('base64') });
+    }
+  }
+  const reissued = read('lakala-default-with-refund.csv').replace('20261003101530', '20261003101531');
+  const run = async (batch: typeof files) => {
+    let job = await api<{ id: string; status: string; error: string | null }>(demo, 'statements.import', {
+      files: batch,
+      actor,
+    });
+    while (job.status === 'running') {
+      await new Promise((r) => setTimeout(r, 200));
+      job = (await api<typeof job | null>(demo, 'jobs.get', { jobId: job.id })) ?? job;
+    }
+    if (job.status !== 'done') throw new Error(`the statement import ended ${job.status}: ${job.error}`);
+  };
+  await run(files);
+  await run([{ name: 'lakala-2026-10-03-reissued.csv', contentBase64: Buffer.from(reissued).toString('base64') }]);
+}
+
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.evaluate(() => document.fonts.ready);
@@ -61,6 +116,7 @@ async function main(): Promise<void> {
     await sync(demo);
     const actor = (await api<{ users: { userId: string }[] }>(demo, 'settings.get')).users[0]!.userId;
     const orderNo = await showcaseOrder(demo);
+    await importStatements(demo, actor);
     for (const { lang, locale } of LANGS) {
       const current = (await api<{ language: string }>(demo, 'settings.get')).language;
       if (current !== lang) await api(demo, 'settings.update', { language: lang, actor });
@@ -86,6 +142,11 @@ async function main(): Promise<void> {
           ['order-detail', `#/orders?tab=orders&order=${orderNo}`, '[data-testid="detail-payments"]'],
           ['settings', '#/settings', '[data-testid="users-table"]'],
           ['audit', '#/audit', '[data-testid="audit-grid"] .ag-row[row-index="0"] .ag-cell'],
+          [
+            'statements',
+            '#/statements?month=2026-10&day=2026-10-03&channel=lakala',
+            '[data-testid="lines-grid"] .ag-row[row-index="0"] .ag-cell',
+          ],
         ];
         for (const [name, hash, ready] of shots) {
           await page.evaluate((h) => (window.location.hash = h), hash);
@@ -95,6 +156,18 @@ async function main(): Promise<void> {
           await page.screenshot({ path: file });
           process.stderr.write(`screenshots: ${file}\n`);
         }
+        // The import preview: a good statement and a damaged one, with its errors by line.
+        await page.evaluate(() => (window.location.hash = '#/statements?month=2026-10'));
+        const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'statements');
+        await page
+          .getByTestId('import-files')
+          .setInputFiles([join(fixtures, 'alipay-trade-detail.csv'), join(fixtures, 'wechat-all-bad-amount.csv')]);
+        await page.getByTestId('import-errors').first().waitFor();
+        await page.locator('[data-testid="import-report"][data-status="preview"]').first().waitFor();
+        await settle(page);
+        const file = join(OUT, `statements-import-${lang}.png`);
+        await page.screenshot({ path: file });
+        process.stderr.write(`screenshots: ${file}\n`);
       } finally {
         await browser.close();
       }

@@ -11,6 +11,7 @@ import { Settings } from './screens/settings/Settings';
 // The grid screens carry ag-grid: loaded when first opened, so the overview appears at once.
 const Orders = lazy(() => import('./screens/orders/Orders').then((m) => ({ default: m.Orders })));
 const Audit = lazy(() => import('./screens/audit/Audit').then((m) => ({ default: m.Audit })));
+const Statements = lazy(() => import('./screens/statements/Statements').then((m) => ({ default: m.Statements })));
 import type { TextKey } from './i18n';
 
 const NAV: { section: TextKey; items: { screen: ScreenName; label: TextKey }[] }[] = [
@@ -19,6 +20,7 @@ const NAV: { section: TextKey; items: { screen: ScreenName; label: TextKey }[] }
     items: [
       { screen: 'overview', label: 'nav.overview' },
       { screen: 'orders', label: 'nav.orders' },
+      { screen: 'statements', label: 'nav.statements' },
     ],
   },
   {
@@ -117,6 +119,7 @@ export function App() {
           <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
             {route.screen === 'overview' && <Overview />}
             {route.screen === 'orders' && <Orders route={route} />}
+            {route.screen === 'statements' && <Statements route={route} />}
             {route.screen === 'audit' && <Audit />}
             {route.screen === 'settings' && <Settings />}
           </Suspense>

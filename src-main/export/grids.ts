@@ -4,6 +4,7 @@ import type { GridSpec } from '../store/grid';
 import { ORDER_GRID, PAYMENT_GRID } from '../store/orders';
 import { AUDIT_GRID } from '../store/audit';
 import { STATEMENT_LINE_GRID } from '../store/statements';
+import { DISCREPANCY_GRID } from '../store/recon';
 import { LABELS, type Language } from '../domain/labels';
 import type { ExportColumn, ExportColumnKind } from './xlsx';
 
@@ -80,6 +81,30 @@ export const EXPORTABLE_GRIDS = {
       ['payerName', '付款人', 'Payer', 'text'],
       ['remark', '附言/备注', 'Remark', 'text'],
       ['status', '状态', 'Status', 'text'],
+    ],
+  },
+  discrepancies: {
+    spec: DISCREPANCY_GRID,
+    sheet: { zh: '差错', en: 'Discrepancies' },
+    columns: [
+      ['type', '差错类型', 'Type', 'text'],
+      ['channel', '渠道', 'Channel', 'text', 'channel'],
+      ['businessDate', '业务日期', 'Business date', 'date'],
+      ['amountFen', '差额', 'Amount', 'money'],
+      ['internalFen', '平台金额', 'Books', 'money'],
+      ['statementFen', '渠道金额', 'Statement', 'money'],
+      ['state', '状态', 'State', 'text'],
+      ['ageDays', '账龄(天)', 'Age (days)', 'number'],
+      ['carryUntil', '挂账至', 'Carried until', 'date'],
+      ['paymentNo', '收款单号', 'Payment no', 'text'],
+      ['orderNo', '订单号', 'Order no', 'text'],
+      ['channelTxnId', '渠道交易号', 'Channel txn id', 'text'],
+      ['merchantOrderNo', '商户订单号', 'Merchant order no', 'text'],
+      ['terminalId', '终端号', 'Terminal', 'text'],
+      ['refNo', '参考号', 'Reference no', 'text'],
+      ['detail', '说明', 'Detail', 'text'],
+      ['resolution', '处理方式', 'Resolution', 'text'],
+      ['id', '差错编号', 'Discrepancy id', 'text'],
     ],
   },
   audit: {

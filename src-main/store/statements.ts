@@ -29,13 +29,16 @@ export interface StatementFileRow {
   importedAt: string;
   importedBy: string;
   downloadedAt: string | null;
+  /** The import's warnings (and accepted mismatches) as JSON: ImportIssue[]. */
+  warningsJson: string;
 }
 
 const FILE_SELECT = `SELECT id, content_hash AS contentHash, file_name AS fileName, channel, format, variant,
   business_date AS businessDate, merchant_id AS merchantId, source, status, version, line_count AS lineCount,
   payment_count AS paymentCount, payment_fen AS paymentFen, refund_count AS refundCount, refund_fen AS refundFen,
   fee_fen AS feeFen, net_fen AS netFen, tie_out_ok AS tieOutOk, accepted_mismatch AS acceptedMismatch,
-  imported_at AS importedAt, imported_by AS importedBy, downloaded_at AS downloadedAt FROM statement_file`;
+  imported_at AS importedAt, imported_by AS importedBy, downloaded_at AS downloadedAt, warnings_json AS warningsJson
+  FROM statement_file`;
 
 export async function fileByHash(read: ReadDb, hash: string): Promise<StatementFileRow | null> {
   return (await read.get<StatementFileRow>(`${FILE_SELECT} WHERE content_hash = ?`, [hash])) ?? null;

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import type { CellClickedEvent, ColDef, GridApi, GridReadyEvent, GridState } from 'ag-grid-community';
-import type { AppEvent } from '../../src-main/api/contract';
+import type { AppEvent, ColumnFilter } from '../../src-main/api/contract';
 import { onEvent, type ApiError } from '../api/client';
 import { ErrorBox } from '../components/ErrorBox';
 import { formatCount } from '../format';
@@ -27,6 +27,8 @@ export interface ServerGridProps<N extends PageOp> {
   refreshOn?: Scope[];
   onCellClicked?: (e: CellClickedEvent<RowOf<N>>) => void;
   toolbarStart?: ReactNode;
+  /** Fixed conditions of every page and of the export (memoise it: a new object reloads the rows). */
+  baseFilter?: Record<string, ColumnFilter>;
 }
 
 const REFRESH_EVERY_MS = 1500;
@@ -39,17 +41,22 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
   const apiRef = useRef<GridApi<RowOf<N>> | null>(null);
   const queryRef = useRef<GridQuery>({ sortModel: [], filterModel: {} });
 
+  const { baseFilter } = props;
   const datasource = useMemo(
     () =>
-      apiDatasource(props.op, {
-        onTotal: setTotal,
-        onError: setError,
-        onQuery: (q) => {
-          queryRef.current = q;
-          setFiltered(Object.keys(q.filterModel).length > 0);
+      apiDatasource(
+        props.op,
+        {
+          onTotal: setTotal,
+          onError: setError,
+          onQuery: (q) => {
+            queryRef.current = q;
+            setFiltered(Object.keys(q.filterModel).length > 0);
+          },
         },
-      }),
-    [props.op],
+        baseFilter,
+      ),
+    [props.op, baseFilter],
   );
 
   // Refresh when the data behind the grid changes (a sync writing pages), at most every 1.5 s.
@@ -101,7 +108,11 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
             {t('grid.clearFilters')}
           </button>
         )}
-        <ExportButton grid={props.exportName} getQuery={() => queryRef.current} testId={`${props.testId}-export`} />
+        <ExportButton
+          grid={props.exportName}
+          getQuery={() => ({ ...queryRef.current, filterModel: { ...queryRef.current.filterModel, ...baseFilter } })}
+          testId={`${props.testId}-export`}
+        />
       </div>
       {error && <ErrorBox title={t('grid.loadFailed')} error={error} onDismiss={() => setError(null)} />}
       <div className="grid-body">

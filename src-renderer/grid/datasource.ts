@@ -4,7 +4,7 @@ import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
 import type { ColumnFilter, OpResult, PageRequest, PageResult } from '../../src-main/api/contract';
 import { call, toApiError, type ApiError } from '../api/client';
 
-export type PageOp = 'orders.page' | 'payments.page' | 'audit.page';
+export type PageOp = 'orders.page' | 'payments.page' | 'audit.page' | 'statements.lines.page';
 export type RowOf<N extends PageOp> = OpResult<N> extends PageResult<infer R> ? R : never;
 
 export interface GridQuery {
@@ -21,7 +21,15 @@ export interface DatasourceHooks {
   onQuery?(query: GridQuery): void;
 }
 
-export function apiDatasource<N extends PageOp>(op: N, hooks: DatasourceHooks): IDatasource {
+/**
+ * `baseFilter`: conditions every request carries besides the grid's own filters (the one file a
+ * screen shows); the grid's filter UI never sees them, and onQuery reports the grid's own only.
+ */
+export function apiDatasource<N extends PageOp>(
+  op: N,
+  hooks: DatasourceHooks,
+  baseFilter?: Record<string, ColumnFilter>,
+): IDatasource {
   return {
     getRows(params: IGetRowsParams) {
       const query: GridQuery = {
@@ -29,7 +37,12 @@ export function apiDatasource<N extends PageOp>(op: N, hooks: DatasourceHooks): 
         filterModel: (params.filterModel ?? {}) as Record<string, ColumnFilter>,
       };
       hooks.onQuery?.(query);
-      const request = { startRow: params.startRow, endRow: params.endRow, ...query };
+      const request = {
+        startRow: params.startRow,
+        endRow: params.endRow,
+        sortModel: query.sortModel,
+        filterModel: { ...query.filterModel, ...baseFilter },
+      };
       // Each page operation takes the same PageRequest; the cast only picks the overload.
       (call as (name: PageOp, input: PageRequest) => Promise<PageResult<RowOf<N>>>)(op, request).then(
         (page) => {

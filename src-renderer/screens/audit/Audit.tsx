@@ -10,7 +10,8 @@ import { useSession } from '../../session';
 /** What a decision changed, in one line: "language: zh → en; tokenChanged: true". */
 export function describeChange(before: string | null, after: string | null): string {
   const parse = (text: string | null): unknown => {
-    if (text == null) return undefined;
+    // An explicit JSON null (a statement import's "before") is no before either.
+    if (text == null || text === 'null') return undefined;
     try {
       return JSON.parse(text) as unknown;
     } catch {
