@@ -365,8 +365,13 @@ async function classify(tx: WriteTx, s: RunScope, rules: RuleSet): Promise<DiscR
   const out: DiscRow[] = [];
 
   // AMOUNT_DIFFERS: the same transaction on both sides, another amount.
+  // A wire names only an order, not a payment (§4): a credit is the payment's only when it is the same
+  // payer's and short by the bank's charge; anything else on the order is a credit of its own.
+  const wireShort = channel === 'wire'
+    ? ' AND l.amount_fen < i.amount_fen AND (l.payer_account IS NULL OR i.payer_account IS NULL OR l.payer_account = i.payer_account)'
+    : '';
   const rel: { i: number; l: number }[] = [];
-  for (const cond of SAME_TXN[channel]) rel.push(...(await poolRelation(tx, cond, 'li', 'AND i.line_kind = l.kind AND l.amount_fen <> i.amount_fen')));
+  for (const cond of SAME_TXN[channel]) rel.push(...(await poolRelation(tx, cond, 'li', `AND i.line_kind = l.kind AND l.amount_fen <> i.amount_fen${wireShort}`)));
   rel.sort((a, b) => byLine.get(a.l)!.id - byLine.get(b.l)!.id || (byItem.get(a.i)!.k < byItem.get(b.i)!.k ? -1 : 1));
   for (const p of greedy(rel, usedI, usedL)) {
     const i = byItem.get(p.i)!;
@@ -525,7 +530,9 @@ async function settlementCheck(tx: WriteTx, s: RunScope, rules: RuleSet, all: Ac
       feeFen: 0, score: null, runId: s.runId, decisionId: null, adjustmentId: null, members,
     });
   }
-  if (unmatched.length === 0) return out;
+  // A slip may still be credited on a later day of the window: say nothing until its last bank day is in.
+  const windowDays = Math.round((Date.parse(bankTo) - Date.parse(bankFrom)) / 86_400_000) + 1;
+  if (unmatched.length === 0 || bankDays < windowDays) return out;
   // What the bank paid in that no expectation claimed, against what is still expected.
   const spare = credits.filter((c) => !used.has(c.lineId) && c.day === bankTo);
   const members = [

@@ -244,11 +244,28 @@ export interface IncompleteOrder {
   updatedAt: string;
 }
 
-/** §9: delivered orders whose payments less refunds differ from the agreed price less discounts. */
+/** The billings that pay for the car itself; after-sales billings (film, repairs…) are other funds orders. */
+const VEHICLE_BILLINGS = "('small_deposit','large_deposit','final_payment')";
+
+/**
+ * §9: delivered orders whose vehicle payments (小定 + 大定 + 尾款, loan included) less their refunds
+ * differ from the agreed price less discounts. After-sales billings are not part of the price. The
+ * order's denormalised totals settle most orders at once; only those that miss them or have after-sales
+ * billings are summed per billing.
+ */
 export async function incompleteOrders(read: ReadDb): Promise<IncompleteOrder[]> {
   return read.all<IncompleteOrder>(
-    `SELECT order_no AS orderNo, price_fen - discount_fen AS agreedFen, paid_fen - refunded_fen AS netPaidFen, updated_at AS updatedAt
-     FROM vehicle_order WHERE status = 'delivered' AND price_fen - discount_fen <> paid_fen - refunded_fen ORDER BY order_no`,
+    `SELECT orderNo, agreedFen, netPaidFen, updatedAt FROM (
+       SELECT o.order_no AS orderNo, o.price_fen - o.discount_fen AS agreedFen, o.updated_at AS updatedAt,
+              (SELECT coalesce(sum(p.amount_fen), 0) FROM payment p JOIN billing b ON b.billing_no = p.billing_no
+               WHERE p.order_no = o.order_no AND p.status = 'success' AND b.kind IN ${VEHICLE_BILLINGS})
+            - (SELECT coalesce(sum(r.amount_fen), 0) FROM refund r JOIN billing b ON b.billing_no = r.billing_no
+               WHERE r.order_no = o.order_no AND r.status = 'success' AND b.kind IN ${VEHICLE_BILLINGS}) AS netPaidFen
+       FROM vehicle_order o
+       WHERE o.status = 'delivered'
+         AND (o.price_fen - o.discount_fen <> o.paid_fen - o.refunded_fen
+              OR EXISTS (SELECT 1 FROM billing b WHERE b.order_no = o.order_no AND b.kind NOT IN ${VEHICLE_BILLINGS})))
+     WHERE agreedFen <> netPaidFen ORDER BY orderNo`,
   );
 }
 

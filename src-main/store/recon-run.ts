@@ -58,8 +58,11 @@ export async function clearRun(tx: WriteTx, s: RunScope): Promise<string[]> {
     [s.runKey],
   );
   // Discrepancies a person resolved by matching their items by hand stay (the items are matched now, the
-  // run will not meet them again); every other result of the run is rebuilt.
-  const mine = "run_channel = ? AND run_date = ? AND NOT (state = 'resolved' AND resolution = 'manual_match')";
+  // run will not meet them again), and so do those a later day's run resolved (its carried item matched
+  // there: this run will not meet it again either, and the later run undoes it when it runs again);
+  // every other result of the run is rebuilt.
+  const mine = `run_channel = ? AND run_date = ?
+    AND NOT (state = 'resolved' AND (resolution = 'manual_match' OR resolved_run IS NOT NULL))`;
   const gone = await tx.all<{ id: string }>(`SELECT id FROM recon_discrepancy WHERE ${mine}`, [s.channel, s.date]);
   await tx.run(`DELETE FROM recon_disc_member WHERE disc_id IN (SELECT id FROM recon_discrepancy WHERE ${mine})`, [s.channel, s.date]);
   await tx.run(`DELETE FROM recon_discrepancy WHERE ${mine}`, [s.channel, s.date]);

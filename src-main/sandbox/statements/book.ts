@@ -41,6 +41,8 @@ import {
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+/** How long a reconciliation retries an unmatched wire (reconciliation.md §5: buffer_days 5 for wire). */
+const WIRE_RETRY_DAYS = 5;
 
 export const ANOMALY_KINDS = [
   'missing_line',
@@ -320,8 +322,23 @@ export class StatementBook {
         e.payment.record.status === 'success' &&
         e.atMs < end &&
         !used.has(e.key) &&
-        (!opts.orderInRemark || (e.payment.facts.bankRemark ?? '').includes(e.payment.record.orderNo)),
+        (!opts.orderInRemark || (e.payment.facts.bankRemark ?? '').includes(e.payment.record.orderNo)) &&
+        (channel !== 'wire' || this.singularWire(e, date)),
     );
+  }
+
+  /**
+   * A wire the bank statement alone tells apart: no other wire of its order for the same amount within
+   * the days a reconciliation retries it. Otherwise nothing shows which credit belongs to which payment,
+   * and an anomaly on one of them could not be attributed.
+   */
+  private singularWire(e: Entry, date: string): boolean {
+    for (let n = -WIRE_RETRY_DAYS; n <= WIRE_RETRY_DAYS; n++) {
+      for (const o of this.baseLines('wire', addDaysTo(date, n))) {
+        if (o !== e && o.amountFen === e.amountFen && o.payment.record.orderNo === e.payment.record.orderNo) return false;
+      }
+    }
+    return true;
   }
 
   private inject(
@@ -441,7 +458,7 @@ export class StatementBook {
             e.kind === 'payment' &&
             e.payment.record.status === 'success' &&
             !used.has(e.key) &&
-            (channel === 'wire' || (e.atMs >= cut - 10 * MIN && e.atMs < cut)),
+            (channel === 'wire' ? this.singularWire(e, date) : e.atMs >= cut - 10 * MIN && e.atMs < cut),
         );
         const t = candidates[candidates.length - 1];
         if (!t) return null;

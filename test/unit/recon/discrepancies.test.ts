@@ -1,7 +1,8 @@
 // Every discrepancy type (reconciliation.md §6) on small hand-built days, TIMING across days (§5),
 // the three-way settlement check (§10) and order completeness (§9).
 import { describe, expect, it } from 'vitest';
-import { discs, line, newStore, order, pairs, payment, run, seed, statement } from './helpers';
+import { billing, discs, line, newStore, order, pairs, payment, run, seed, statement } from './helpers';
+import { upsertBillings } from '../../../src-main/store/orders';
 import { checkOrders } from '../../../src-main/recon/engine';
 
 const D = '2026-10-01';
@@ -93,6 +94,25 @@ describe('discrepancies', () => {
     expect(out.open.wire_without_order.count).toBe(1);
   });
 
+  it('a wire short by a bank charge is AMOUNT_DIFFERS; another payer\'s credit naming the order is not', async () => {
+    const store = await newStore();
+    const wire = { channel: 'wire' as const, method: 'wire' as const, channelTxnId: null, merchantOrderNo: null, paidAt: at('10:00') };
+    await seed(store, [
+      payment('P1', 'VO1', 'B1', { ...wire, amountFen: 5000000, payerAccount: '6222000011112222', payerName: '王伟' }),
+      payment('P2', 'VO2', 'B2', { ...wire, amountFen: 2000000, payerAccount: '6222000033334444', payerName: '李娜' }),
+    ]);
+    await statement(store, 'wire', D, [
+      line({ amountFen: 4999000, remark: '购车款 VO1', payerAccount: '6222000011112222', payerName: '王伟', channelTxnId: 'BK1' }),
+      line({ amountFen: 2888800, remark: '购车款 VO2', payerAccount: '6230000099998888', payerName: '褚某', channelTxnId: 'BK2' }),
+    ]);
+    await run(store, 'wire');
+    expect((await discs(store)).map((d) => [d.type, d.amount_fen, (JSON.parse(d.members_json) as string[]).sort()])).toEqual([
+      ['amount_differs', -1000, ['L|wire|2026-10-01|P|BK1', 'P|P1']],
+      ['long', 2888800, ['L|wire|2026-10-01|P|BK2']],
+      ['timing', -2000000, ['P|P2']],
+    ]);
+  });
+
   it('TIMING near the cut-off: carried, matched by the next day\'s statement, cleared automatically', async () => {
     const store = await newStore();
     await seed(store, [payment('P1', 'O1', 'B1', { paidAt: at('23:58'), channelTxnId: 'TX1' })]);
@@ -173,6 +193,10 @@ describe('discrepancies', () => {
       line({ amountFen: -500000, kind: 'settlement', channelTxnId: 'JK2' }),
     ]);
     await statement(store, 'wire', D, [line({ amountFen: 1000000, remark: '现金缴款 JK1', payerName: '本公司', channelTxnId: 'BKC1' })]);
+    // A slip may be credited the next day: with only day D's bank statement nothing is said about JK2.
+    await run(store, 'cash', D);
+    expect(await types(store)).toEqual([]);
+    await statement(store, 'wire', D1, [], '755912345610001');
     const out = await run(store, 'cash', D);
     expect(out.proof.ok).toBe(true);
     expect(await store.read.all("SELECT pass, internal_fen FROM recon_match WHERE pass = 'settlement'")).toEqual([{ pass: 'settlement', internal_fen: 1000000 }]);
@@ -201,5 +225,23 @@ describe('discrepancies', () => {
     expect(await checkOrders(store, 'zhang.kj')).toBe(1);
     const d = await discs(store);
     expect(d.map((x) => [x.type, x.amount_fen, JSON.parse(x.keys_json).orderNo])).toEqual([['order_incomplete', -100000, 'VO1']]);
+  });
+
+  it('ORDER_INCOMPLETE counts the car\'s billings only: after-sales (window film) is another funds order', async () => {
+    const store = await newStore();
+    const complete = order('VO1', { status: 'delivered', priceFen: 500000, discountFen: 0 });
+    const short = order('VO2', { status: 'delivered', priceFen: 600000, discountFen: 0 });
+    await seed(store, [
+      payment('P1', 'VO1', 'B1'), payment('P2', 'VO2', 'B2'),
+      payment('P3', 'VO1', 'BF1', { amountFen: 80000 }), payment('P4', 'VO2', 'BF2', { amountFen: 100000 }),
+    ], [], [complete, short]);
+    // After delivery: window film on both, its own funds order; on VO2 it makes the total look like the price.
+    await store.write((tx) => upsertBillings(tx, [
+      billing('BF1', 'VO1', { kind: 'window_film', amountDueFen: 80000, fundsOrderNo: 'VO1-F2', version: 2 }),
+      billing('BF2', 'VO2', { kind: 'window_film', amountDueFen: 100000, fundsOrderNo: 'VO2-F2', version: 2 }),
+    ]));
+    expect(await store.read.all("SELECT billing_no FROM billing WHERE kind = 'window_film' ORDER BY 1")).toEqual([{ billing_no: 'BF1' }, { billing_no: 'BF2' }]);
+    await checkOrders(store, 'zhang.kj');
+    expect((await discs(store)).map((x) => [x.type, x.amount_fen, JSON.parse(x.keys_json).orderNo])).toEqual([['order_incomplete', -100000, 'VO2']]);
   });
 });
