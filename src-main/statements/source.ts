@@ -38,7 +38,10 @@ function containsAscii(bytes: Uint8Array, needle: string): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(needle, 0, 'latin1');
 }
 
-/** BOM → UTF-8/16; valid UTF-8 → UTF-8; mostly control bytes → binary; otherwise GB18030 (a GBK superset). */
+/**
+ * BOM → UTF-8/16; valid UTF-8 → UTF-8; mostly control bytes → binary; otherwise GB18030 (a GBK
+ * superset), unless the bytes read as Latin-1 text (looksLatin1).
+ */
 export function detectEncoding(
   head: Uint8Array,
   truncated: boolean,
@@ -67,8 +70,29 @@ export function detectEncoding(
     const ascii = probe.every((b) => b < 0x80);
     return { encoding: 'utf-8', confidence: ascii ? 0.6 : 0.95, bom: 0 };
   } catch {
+    if (looksLatin1(probe)) return { encoding: 'latin1', confidence: 0.8, bom: 0 };
     return { encoding: 'gb18030', confidence: 0.85, bom: 0 };
   }
+}
+
+/**
+ * European bank files (MT940 from a foreign bank: "Société Générale", "Müller GmbH") are Latin-1:
+ * their non-ASCII bytes stand alone between ASCII letters. In GB18030 text nearly every character
+ * is two bytes from 0x81 up (common hanzi are 0xB0–0xF7 then 0xA1–0xFE), so such lone bytes are
+ * rare. Most lone high bytes → Latin-1.
+ */
+function looksLatin1(bytes: Uint8Array): boolean {
+  let high = 0;
+  let lone = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    high++;
+    const before = i === 0 ? 0 : bytes[i - 1]!;
+    const after = i + 1 === bytes.length ? 0 : bytes[i + 1]!;
+    if (before < 0x80 && after < 0x80) lone++;
+  }
+  return high > 0 && lone * 2 > high;
 }
 
 export function decode(bytes: Uint8Array, encoding: Detection['encoding']): string {

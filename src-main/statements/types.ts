@@ -69,7 +69,7 @@ export interface ParseIssue {
 }
 
 export interface Detection {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'binary';
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'latin1' | 'binary';
   container: 'plain' | 'gzip' | 'zip' | 'xlsx' | 'xls' | 'xml';
   confidence: number; // 0..1 that this parser's format is right
   notes: string[];
@@ -83,6 +83,11 @@ export interface ParseOutcome {
   /** Tie-out of the file's own totals: null when the file prints none. */
   tieOut: { ok: boolean; checks: { name: string; printed: number; computed: number; ok: boolean }[] } | null;
   detection: Detection;
+  /**
+   * The printed column names, in the order printedValues() returns a line's values; set by parsers
+   * that have printedValues().
+   */
+  printedColumns?: string[];
 }
 
 /** ParseOutcome plus the lines themselves, for tests and small files (see collectParse). */
@@ -100,6 +105,8 @@ export interface ParseOptions {
    * the import writes each batch to the store before the next is read, so memory stays flat.
    */
   emit: (lines: StatementLine[]) => void | Promise<void>;
+  /** Lines per emit, when the receiver prefers a size (parsers that batch with LineBatcher honour it). */
+  batchSize?: number;
 }
 
 export interface StatementParser {
@@ -108,6 +115,12 @@ export interface StatementParser {
   /** Cheap look at the first bytes/lines: how sure is this parser that the file is its format (0..1)? */
   sniff(head: SniffInput): number;
   parse(source: StatementSource, opts: ParseOptions): Promise<ParseOutcome>;
+  /**
+   * For formats whose statement lines are lines of text: a line's printed values, split again from
+   * its text. With it the import keeps the file's text once (statement_text) and writes no raw
+   * values per line; the lines grid reads them back with this. Null for a line that is not a row.
+   */
+  printedValues?(lineText: string): string[] | null;
 }
 
 export interface SniffInput {

@@ -1,6 +1,10 @@
-// Import of a 1M-line WeChat bill (parse, check, write with indexes, in one transaction) against
-// Debian's sqlite3 CLI `.import` of the same lines as plain CSV into a bare table, in the same run;
-// with the import's peak RSS.
+// Import of a 1M-line WeChat bill through the real service — content hash, format detection, every
+// line parsed and checked (integer fen, time and business day, duplicate ids, tie-out to the printed
+// totals), every line written with its normalised columns and the indexes reconciliation looks lines
+// up by (file, channel transaction id, merchant order no, terminal+reference), and the file's text
+// kept once as deflated chunks for the lines grid, all in one transaction — against Debian's sqlite3
+// CLI `.import` of the same detail lines as plain CSV into a bare table (no index, no parsing, no
+// checks), in the same run; with the import's peak RSS.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';

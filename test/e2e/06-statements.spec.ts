@@ -14,6 +14,8 @@ const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'statements');
 const LAKALA = 'lakala-default-with-refund.csv';
 const WECHAT = 'wechat-all-with-refund.csv';
 const BAD = 'wechat-all-bad-amount.csv';
+/** Previewed only, never imported: its preview is never a duplicate, whatever ran before. */
+const PREVIEW_ONLY = 'wechat-success.csv';
 const fixture = (name: string) => join(FIXTURES, name);
 
 interface FileRow {
@@ -53,6 +55,20 @@ async function importByApi(request: Parameters<typeof api>[0], name: string, con
 
 async function filesOf(request: Parameters<typeof api>[0], date?: string): Promise<FileRow[]> {
   return api<FileRow[]>(request, 'statements.files', date ? { date } : {});
+}
+
+/** Drop a fixture file on the import zone, as a drag from the file manager does. */
+async function dropFixture(page: Page, name: string): Promise<void> {
+  const bytes = readFileSync(fixture(name)).toString('base64');
+  await page.getByTestId('import-drop').evaluate(
+    (zone, [fileName, b64]) => {
+      const data = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64!), (c) => c.charCodeAt(0));
+      data.items.add(new File([raw], fileName!, { type: 'text/csv' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    },
+    [name, bytes],
+  );
 }
 
 const report = (page: Page, file: string) => page.locator(`[data-testid="import-report"][data-file="${file}"]`);
@@ -179,16 +195,7 @@ test('the same file again is recognised as a duplicate (dropped on the page) and
   await expect(page.getByTestId('cal-cell-2026-10-03-lakala')).toHaveAttribute('data-state', /imported|pending/);
 
   // Drag and drop: a file dropped on the drop zone.
-  const bytes = readFileSync(fixture(LAKALA)).toString('base64');
-  await page.getByTestId('import-drop').evaluate(
-    (zone, [name, b64]) => {
-      const data = new DataTransfer();
-      const raw = Uint8Array.from(atob(b64!), (c) => c.charCodeAt(0));
-      data.items.add(new File([raw], name!, { type: 'text/csv' }));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    },
-    [LAKALA, bytes],
-  );
+  await dropFixture(page, LAKALA);
 
   const row = report(page, LAKALA);
   await expect(row).toHaveAttribute('data-status', 'duplicate');
@@ -348,4 +355,105 @@ test('the cash register template downloads as .xlsx and .csv', async ({ page }, 
   expect(download.suggestedFilename()).toBe('cash-register-template.csv');
   const text = readFileSync((await download.path())!, 'utf8');
   expect(text.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toContain('业务日期');
+});
+
+test('a re-preview that fails can be tried again, and then shows the new preview', async ({ page }) => {
+  await openApp(page, '#/statements');
+  await page.getByTestId('import-files').setInputFiles(fixture(PREVIEW_ONLY));
+  const row = report(page, PREVIEW_ONLY);
+  await expect(row).toHaveAttribute('data-status', 'preview');
+
+  // The service fails while the file is previewed again with another business day.
+  await page.route('**/api/op/statements.import', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, error: { code: 'internal', message: 'the store is busy' } }),
+    }),
+  );
+  await page.getByTestId('override-date').fill('2024-03-16');
+  await expect(page.getByRole('alert').filter({ hasText: 'the store is busy' })).toBeVisible();
+  await expect(row).toHaveCount(0);
+
+  // Once the service answers again, the retry previews the file with the day given.
+  await page.unroute('**/api/op/statements.import');
+  await page.getByTestId('import-retry').click();
+  await expect(row).toHaveAttribute('data-status', 'preview');
+  await expect(row.locator('[data-col="date"]')).toHaveText('2024-03-16');
+  await expect(page.getByRole('alert').filter({ hasText: 'the store is busy' })).toHaveCount(0);
+  await expect(page.getByTestId('import-commit')).toBeEnabled();
+});
+
+test('files dropped with no current user are refused with the reason, and nothing is sent', async ({
+  page,
+  request,
+}) => {
+  const before = await filesOf(request);
+  // A workstation without local users yet: no one to record the decisions under.
+  await page.route('**/api/op/settings.get', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as { ok: boolean; result: { users: unknown[] } };
+    body.result.users = [];
+    await route.fulfill({ response: res, json: body });
+  });
+  const imports: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/op/statements.import')) imports.push(r.url());
+  });
+  await openApp(page, '#/statements');
+  await expect(page.getByTestId('user-picker')).toBeDisabled();
+  await expect(page.getByTestId('import-refused')).toHaveCount(0);
+
+  await dropFixture(page, LAKALA);
+  const refused = page.getByTestId('import-refused');
+  await expect(refused).toBeVisible();
+  await expect(refused).toContainText('未导入：尚未选择当前用户');
+  await expect(refused).toContainText('审计日志');
+  await expect(page.getByTestId('import-entry')).toHaveCount(0);
+  await expect(page.getByTestId('import-files').locator('..').getByRole('button').first()).toBeDisabled();
+  expect(imports).toEqual([]);
+  expect(await filesOf(request)).toEqual(before);
+});
+
+test('download credentials are edited in Settings: ids shown, keys write-only with their fingerprint', async ({
+  page,
+  request,
+}) => {
+  const before = await api<{ channels: { channel: string; automatic: boolean }[] }>(request, 'downloads.settings.get');
+  expect(before.channels.map((c) => c.channel)).toEqual(['wechat', 'lakala', 'unionpay']);
+  if (!before.channels.find((c) => c.channel === 'unionpay')!.automatic)
+    await api(request, 'downloads.settings.update', {
+      channel: 'unionpay',
+      automatic: true,
+      actor: await actor(request),
+    });
+  await openApp(page, '#/settings');
+  const unionpay = page.getByTestId('download-unionpay');
+  await expect(unionpay.getByTestId('download-state')).toHaveText('已配置');
+  await expect(unionpay.getByTestId('download-key-privateKey')).toContainText('指纹');
+  await expect(unionpay.getByTestId('download-field-merId')).not.toHaveValue('');
+  await expect(unionpay.getByTestId('download-pem-privateKey')).toHaveValue('');
+  await expect(page.getByTestId('download-credentials')).not.toContainText('BEGIN');
+  await expect(page.getByTestId('download-manual-alipay')).toBeVisible();
+
+  // Turning the 14:30 download off is saved, audited, and shown again after a reload.
+  await expect(unionpay.getByTestId('download-automatic')).toBeChecked();
+  await unionpay.getByTestId('download-automatic').uncheck();
+  await unionpay.getByTestId('download-save').click();
+  await expect(unionpay.getByText('已保存', { exact: true })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('download-unionpay').getByTestId('download-automatic')).not.toBeChecked();
+  const audit = await api<{ rows: { action: string }[] }>(request, 'audit.page', { startRow: 0, endRow: 5 });
+  expect(JSON.stringify(audit.rows)).toContain('unionpay');
+
+  // A text that is no key is refused with the reason, and nothing changes.
+  const wechat = page.getByTestId('download-wechat');
+  await wechat.getByTestId('download-pem-privateKey').fill('not a key');
+  await wechat.getByTestId('download-save').click();
+  await expect(wechat.getByRole('alert')).toContainText('PEM');
+  await expect(wechat.getByTestId('download-state')).toHaveText('已配置');
+
+  await page.getByTestId('download-unionpay').getByTestId('download-automatic').check();
+  await page.getByTestId('download-unionpay').getByTestId('download-save').click();
+  await expect(page.getByTestId('download-unionpay').getByText('已保存', { exact: true })).toBeVisible();
 });

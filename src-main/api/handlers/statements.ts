@@ -5,6 +5,7 @@ import type { Handlers } from './index';
 import { AppError } from '../errors';
 import { calendar, fileById, filesForDay, listFiles, pageStatementLines } from '../../store/statements';
 import { confirmReplacement, importFiles, unbundleZip } from '../../statements/import';
+import { printedLines } from '../../statements/printed';
 import { GridRequestError } from '../../store/grid';
 import { listUsers } from '../../store/settings';
 
@@ -16,7 +17,7 @@ export function resourcesDir(): string {
 
 export const statementHandlers: Pick<
   Handlers,
-  'statements.import' | 'statements.calendar' | 'statements.files' | 'statements.lines.page' | 'statements.confirmReplace' | 'statements.cashTemplate'
+  'statements.import' | 'statements.calendar' | 'statements.files' | 'statements.lines.page' | 'statements.lines.printed' | 'statements.confirmReplace' | 'statements.cashTemplate'
 > = {
   'statements.import': async ({ files, channel, date, acceptMismatch, replace, dryRun, actor }, ctx) => {
     if (!(await listUsers(ctx.store.read)).some((u) => u.userId === actor)) {
@@ -53,6 +54,7 @@ export const statementHandlers: Pick<
       throw e;
     }
   },
+  'statements.lines.printed': async ({ lineIds }, ctx) => printedLines(ctx.store.read, lineIds),
   'statements.confirmReplace': async ({ fileId, actor, reason }, ctx) => {
     if (!(await listUsers(ctx.store.read)).some((u) => u.userId === actor)) {
       throw new AppError('forbidden', `"${actor}" is not a local user of this workstation`);

@@ -4,6 +4,7 @@ import { op } from '../define';
 import { PageRequest, type PageResult } from '../grid-types';
 import type { JobState } from '../../jobs/runner';
 import type { CalendarCell, StatementFileRow, StatementLineRow } from '../../store/statements';
+import type { PrintedLine } from '../../statements/printed';
 import { CHANNEL_CODES } from '../../domain/channels';
 import { UserId } from './foundation';
 
@@ -39,6 +40,10 @@ export const statementOps = {
   ),
   'statements.files': op<StatementFileRow[]>()(z.object({ date: z.iso.date().optional() }).strict()),
   'statements.lines.page': op<PageResult<StatementLineRow>>()(PageRequest),
+  /** The lines' values as the file printed them, by column name (a page of the lines grid at most). */
+  'statements.lines.printed': op<PrintedLine[]>()(
+    z.object({ lineIds: z.array(z.number().int().positive()).min(1).max(500) }).strict(),
+  ),
   'statements.confirmReplace': op<StatementFileRow[]>()(
     z.object({ fileId: z.number().int().positive(), actor: UserId, reason: z.string().trim().min(2).max(200) }).strict(),
   ),

@@ -19,7 +19,6 @@
 // 业务凭证号 → merchantOrderNo on payments, refundNo on refunds (WeChat: "usually the merchant order no").
 import { addDays, beijingWallClockToIso, businessDate, isIsoDate } from '../../domain/dates';
 import { fenToYuanText, yuanToFen } from '../../domain/money';
-import { SourceError } from '../source';
 import {
   CompactIdSet,
   DayTally,
@@ -29,10 +28,9 @@ import {
   hasDecodeDamage,
   normaliseHeader,
   parseWholeCount,
-  splitMarkedLine,
-  trimCell,
   unescapeLiteralBreaks,
 } from '../text';
+import { readBacktickBill } from './wechat-bill-reader';
 import type {
   Detection,
   LineKind,
@@ -114,16 +112,8 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     err(null, null, 'bad_option', `the requested bill date "${opts.expectedDate}" is not a date YYYY-MM-DD`);
   }
 
-  let stage: 'start' | 'errorBody' | 'rows' | 'summaryValues' | 'done' = 'start';
   let header: string[] = [];
   const index = new Map<Col, number>();
-  let summaryHeader: string[] = [];
-  let summaryValues: string[] | null = null;
-  let summaryLineNo = 0;
-  const summaryRaw: string[] = [];
-  const errorBody: string[] = [];
-  let blank = 0;
-  let rows = 0;
   let inCount = 0;
   let inFen = 0;
   let outCount = 0;
@@ -134,9 +124,8 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const ids = new CompactIdSet();
   const days = new DayTally();
 
-  let pendingEmit: Promise<void> | undefined;
-  const parseRow = (lineNo: number, fields: string[]): void => {
-    rows++;
+  // A returned promise is the batch being written: the reader waits for it before reading on.
+  const parseRow = (lineNo: number, fields: string[]): Promise<void> | undefined => {
     const raw: Record<string, string> = {};
     for (let i = 0; i < header.length; i++) raw[header[i]!] = unescapeLiteralBreaks(fields[i]!.trim());
     const get = (c: Col): string => {
@@ -282,169 +271,65 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       status: direction,
       raw,
     };
-    pendingEmit = batcher.push(line);
+    return batcher.push(line);
   };
 
-  try {
-    for await (const { lineNo, text } of source.lines()) {
-      if (stage === 'errorBody') {
-        if (errorBody.join('\n').length < 4096) errorBody.push(text);
-        continue;
-      }
-      if (text.trim() === '') {
-        blank++;
-        continue;
-      }
-      // Once the file is known not to be a bill, the rest is not examined line by line.
-      if (stage === 'done' && header.length === 0) continue;
-      if (stage !== 'start' && hasDecodeDamage(text)) {
+  const readHeader = (printedNames: string[], names: string[], lineNo: number, text: string): boolean => {
+    if (!names.includes('记账时间')) {
+      err(
+        lineNo,
+        null,
+        'not_fundflow',
+        `line ${lineNo} is not a WeChat Pay fund bill header (expected 记账时间,微信支付业务单号,资金流水单号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
+      );
+      return false;
+    }
+    const byName = new Map<string, Col>();
+    for (const [c, aliases] of Object.entries(COLUMNS) as [Col, string[]][]) for (const a of aliases) byName.set(a, c);
+    let ok = true;
+    names.forEach((n, i) => {
+      const c = byName.get(n);
+      const shown = printedNames[i]!;
+      if (c === undefined)
+        warn(
+          lineNo,
+          shown,
+          'unknown_column',
+          `column "${shown}" is not a known fund bill column; it is kept in the raw line only`,
+        );
+      else if (index.has(c)) {
+        err(lineNo, shown, 'duplicate_column', `column "${shown}" appears twice in the header`);
+        ok = false;
+      } else index.set(c, i);
+    });
+    for (const c of REQUIRED) {
+      if (!index.has(c)) {
         err(
           lineNo,
-          null,
-          'bad_encoding',
-          `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`,
+          COLUMNS[c][0]!,
+          'missing_column',
+          `the header has no ${COLUMNS[c][0]} column; the bill cannot be read`,
         );
-        continue;
+        ok = false;
       }
-      if (stage === 'start') {
-        if (/^\s*[<{]/.test(text)) {
-          stage = 'errorBody';
-          errorBody.push(text);
-          continue;
-        }
-        // Matched folded to half-width; kept as printed for raw and for messages.
-        const printedNames = text.split(',').map(trimCell);
-        const names = printedNames.map(normaliseHeader);
-        if (!names.includes('记账时间')) {
-          err(
-            lineNo,
-            null,
-            'not_fundflow',
-            `line ${lineNo} is not a WeChat Pay fund bill header (expected 记账时间,微信支付业务单号,资金流水单号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
-          );
-          stage = 'done';
-          continue;
-        }
-        const byName = new Map<string, Col>();
-        for (const [c, aliases] of Object.entries(COLUMNS) as [Col, string[]][])
-          for (const a of aliases) byName.set(a, c);
-        let ok = true;
-        names.forEach((n, i) => {
-          const c = byName.get(n);
-          const shown = printedNames[i]!;
-          if (c === undefined)
-            warn(
-              lineNo,
-              shown,
-              'unknown_column',
-              `column "${shown}" is not a known fund bill column; it is kept in the raw line only`,
-            );
-          else if (index.has(c)) {
-            err(lineNo, shown, 'duplicate_column', `column "${shown}" appears twice in the header`);
-            ok = false;
-          } else index.set(c, i);
-        });
-        for (const c of REQUIRED) {
-          if (!index.has(c)) {
-            err(
-              lineNo,
-              COLUMNS[c][0]!,
-              'missing_column',
-              `the header has no ${COLUMNS[c][0]} column; the bill cannot be read`,
-            );
-            ok = false;
-          }
-        }
-        header = printedNames;
-        stage = ok ? 'rows' : 'done';
-        continue;
-      }
-      if (stage === 'rows') {
-        const fields = splitMarkedLine(text);
-        if (fields === null) {
-          const names = text.split(',').map(trimCell);
-          if (names.map(normaliseHeader).includes(SUMMARY_COLUMNS.total)) {
-            summaryHeader = names;
-            summaryLineNo = lineNo;
-            summaryRaw.push(text);
-            stage = 'summaryValues';
-          } else
-            err(
-              lineNo,
-              null,
-              'unexpected_line',
-              `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`,
-            );
-          continue;
-        }
-        if (fields.length !== header.length) {
-          rows++;
-          err(
-            lineNo,
-            null,
-            'field_count',
-            `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`,
-          );
-          continue;
-        }
-        parseRow(lineNo, fields);
-        if (pendingEmit) {
-          await pendingEmit; // the import writes each batch before the next is read
-          pendingEmit = undefined;
-        }
-        continue;
-      }
-      if (stage === 'summaryValues') {
-        const fields = splitMarkedLine(text);
-        summaryRaw.push(text);
-        summaryLineNo = lineNo;
-        if (fields === null || fields.length !== summaryHeader.length) {
-          err(
-            lineNo,
-            null,
-            'field_count',
-            `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`,
-          );
-        } else summaryValues = fields.map((f) => f.trim());
-        stage = 'done';
-        continue;
-      }
-      if (header.length > 0)
-        err(lineNo, null, 'trailing_content', `line ${lineNo} follows the summary; a bill ends with its summary line`);
     }
-  } catch (e) {
-    if (e instanceof SourceError) err(e.line, null, e.code, e.message);
-    else throw e;
-  }
+    header = printedNames;
+    return ok;
+  };
 
-  if (stage === 'start')
-    err(
-      null,
-      null,
-      'empty',
-      `${source.fileName || 'the file'} is empty: a fund bill always has a header and a summary`,
-    );
-  else if (stage === 'errorBody') {
-    err(
-      1,
-      null,
-      'channel_error_body',
-      `WeChat Pay returned an error instead of a fund bill: "${errorBody.join(' ').slice(0, 160)}". Check the bill date and account type and download again.`,
-    );
-  } else if (stage === 'rows')
-    err(
-      null,
-      null,
-      'missing_summary',
-      `the bill ends after ${rows} rows without its summary lines (资金流水总笔数,…): the download is incomplete`,
-    );
-  else if (stage === 'summaryValues')
-    err(
-      summaryLineNo,
-      null,
-      'missing_summary',
-      'the summary header is not followed by its values line: the download is incomplete',
-    );
+  const bill = await readBacktickBill(
+    source,
+    {
+      summaryMarker: SUMMARY_COLUMNS.total,
+      emptyReason: 'a fund bill always has a header and a summary',
+      errorBodyMessage: (body) =>
+        `WeChat Pay returned an error instead of a fund bill: "${body.replace(/\n/g, ' ').slice(0, 160)}". Check the bill date and account type and download again.`,
+      header: readHeader,
+      row: parseRow,
+    },
+    err,
+  );
+  const { rows, blank, summaryHeader, summaryValues, summaryLineNo, summaryRaw } = bill;
   await batcher.flush();
 
   // Summary: every printed figure is a hard check (the fund bill documents what each one counts).

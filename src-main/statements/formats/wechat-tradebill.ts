@@ -10,11 +10,10 @@
 // carries its fee as printed (negative: the fee comes back). The file has no date and no merchant
 // of its own; both come from the request (opts) and are checked against every row.
 //
-// Streaming: lines are read one at a time from source.lines() and handed on in batches of 2000;
+// Streaming: lines are read one at a time from source.lines() and handed on in batches (LineBatcher);
 // only counters, sums, a compact id set and capped issue lists are kept, so memory stays flat.
 import { addDays, beijingWallClockToIso, isIsoDate } from '../../domain/dates';
 import { MoneyFormatError, fenToYuanText, yuanToFen } from '../../domain/money';
-import { SourceError } from '../source';
 import {
   CompactIdSet,
   DayTally,
@@ -25,9 +24,9 @@ import {
   normaliseHeader,
   parseWholeCount,
   splitMarkedLine,
-  trimCell,
   unescapeLiteralBreaks,
 } from '../text';
+import { readBacktickBill } from './wechat-bill-reader';
 import type {
   Detection,
   LineKind,
@@ -161,7 +160,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   const errors = new IssueLog();
   const warnings = new IssueLog();
   const ctx: Ctx = { opts, errors, warnings };
-  const batcher = new LineBatcher(opts.emit);
+  const batcher = new LineBatcher(opts.emit, opts.batchSize);
   const notes = [...source.detection.notes];
   const err = (line: number | null, field: string | null, code: string, message: string) =>
     errors.add({ line, field, code, message });
@@ -172,17 +171,10 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     err(null, null, 'bad_option', `the requested bill date "${opts.expectedDate}" is not a date YYYY-MM-DD`);
   }
 
-  let stage: 'start' | 'errorBody' | 'rows' | 'summaryValues' | 'done' = 'start';
   let header: string[] = [];
   let index = new Map<Col, number>();
-  let variant: Variant | null = null;
-  let summaryHeader: string[] = [];
-  let summaryLineNo = 0;
-  const summaryRaw: string[] = [];
-  let summaryValues: string[] | null = null;
-  const errorBody: string[] = [];
-  let blank = 0;
-  let rows = 0;
+  // Set by the header callback (a plain annotation would narrow it to null here).
+  let variant = null as Variant | null;
   let refundRows = 0;
   const sums = new Map<Col, number>();
   const ids = new CompactIdSet();
@@ -198,29 +190,21 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     const i = pos[c];
     return i < 0 ? '' : fields[i]!;
   };
-  // Amounts repeat a lot ("0.00", "0.60000"): a small cache saves most of the decimal parsing.
-  const fenCache = new Map<string, number>();
-  const toFen = (text: string): number => {
-    let v = fenCache.get(text);
-    if (v === undefined) {
-      v = yuanToFen(text);
-      if (fenCache.size >= 4096) fenCache.clear();
-      fenCache.set(text, v);
-    }
-    return v;
-  };
-  let rawTemplate: Record<string, string> = {};
-  // A busy bill has a dozen lines per second: the last converted time is reused.
+  // Plain amounts ("7598.74", "-0.60", "45.59000") are read digit by digit; anything else goes
+  // through yuanToFen, which accepts the rarer forms and explains what is wrong.
+  const toFen = (text: string): number => plainYuanToFen(text) ?? yuanToFen(text);
+  // Sums of the amount columns, by their place in moneyCols.
+  let moneySums: number[] = [];
+  // A busy bill has a dozen lines per second: the last converted time is reused, and a time on the
+  // day already checked only needs its clock checked.
   let lastTime = { text: '', iso: '' };
+  let checkedDay = '';
   const expectedDate = opts.expectedDate;
   const expectedMerchant = opts.expectedMerchant;
 
-  let pendingEmit: Promise<void> | undefined;
-  const parseRow = (lineNo: number, fields: string[]): void => {
-    rows++;
-    // Cloning a template with every key already in place is much cheaper than adding 27 keys one by one.
-    const raw: Record<string, string> = { ...rawTemplate };
-    for (let i = 0; i < fields.length; i++) raw[header[i]!] = fields[i] = fields[i]!.trim();
+  // A returned promise is the batch being written: the reader waits for it before reading on.
+  const parseRow = (lineNo: number, fields: string[]): Promise<void> | undefined => {
+    for (let i = 0; i < fields.length; i++) fields[i] = fields[i]!.trim();
     const errorsBefore = errors.total;
 
     const state = get(fields, 'tradeState');
@@ -261,12 +245,13 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     let settlement = 0;
     let refundFee = 0;
     let fee = 0;
-    for (const c of moneyCols) {
+    for (let m = 0; m < moneyCols.length; m++) {
+      const c = moneyCols[m]!;
       const text = fields[pos[c]]!;
       if (text === '' && c !== 'settlementTotal' && c !== 'fee') continue;
       try {
         const fen = toFen(text);
-        sums.set(c, (sums.get(c) ?? 0) + fen);
+        moneySums[m]! += fen;
         if (c === 'settlementTotal') settlement = fen;
         else if (c === 'refundFee') refundFee = fen;
         else if (c === 'fee') fee = fen;
@@ -284,10 +269,14 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
     const timeCol: Col = kind === 'refund' && get(fields, 'refundApplyTime') !== '' ? 'refundApplyTime' : 'time';
     const timeText = get(fields, timeCol);
     if (timeText === lastTime.text) occurredAt = lastTime.iso;
-    else {
+    else if (checkedDay !== '' && timeText.startsWith(checkedDay) && isClockAfterDay(timeText)) {
+      occurredAt = `${checkedDay}T${timeText.slice(11)}+08:00`;
+      lastTime = { text: timeText, iso: occurredAt };
+    } else {
       try {
         occurredAt = beijingWallClockToIso(foldWidth(timeText));
         lastTime = { text: timeText, iso: occurredAt };
+        checkedDay = occurredAt.slice(0, 10);
       } catch {
         err(
           lineNo,
@@ -378,190 +367,65 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       );
     }
 
-    const line: StatementLine = {
-      lineNo,
-      kind,
-      amountFen: kind === 'refund' ? -refundFee : settlement,
-      feeFen: fee,
-      occurredAt,
-      businessDate: day,
-      channelTxnId: kind === 'refund' ? refundId : transactionId,
-      merchantOrderNo: get(fields, 'outTradeNo') || null,
-      refundNo: kind === 'refund' ? refundId : null,
-      originalTxnId: kind === 'refund' ? transactionId : null,
-      terminalId: get(fields, 'deviceInfo') || null,
-      refNo: kind === 'refund' ? get(fields, 'outRefundNo') || null : null,
-      voucherNo: null,
-      batchNo: null,
-      cardMasked: null,
-      payerAccount: get(fields, 'openId') || null,
-      payerName: null,
-      remark: unescapeLiteralBreaks(get(fields, 'body')) || null,
-      status: state,
-      raw,
-    };
-    pendingEmit = batcher.push(line);
+    const line = new TradeBillLine(header, fields);
+    line.lineNo = lineNo;
+    line.kind = kind;
+    line.amountFen = kind === 'refund' ? -refundFee : settlement;
+    line.feeFen = fee;
+    line.occurredAt = occurredAt;
+    line.businessDate = day;
+    line.channelTxnId = kind === 'refund' ? refundId : transactionId;
+    line.merchantOrderNo = get(fields, 'outTradeNo') || null;
+    line.refundNo = kind === 'refund' ? refundId : null;
+    line.originalTxnId = kind === 'refund' ? transactionId : null;
+    line.terminalId = get(fields, 'deviceInfo') || null;
+    line.refNo = kind === 'refund' ? get(fields, 'outRefundNo') || null : null;
+    line.payerAccount = get(fields, 'openId') || null;
+    line.remark = unescapeLiteralBreaks(get(fields, 'body')) || null;
+    line.status = state;
+    return batcher.push(line);
   };
 
-  try {
-    for await (const rawLine of source.lines()) {
-      const lineNo = rawLine.lineNo;
-      const text = rawLine.text;
-      if (stage === 'errorBody') {
-        if (errorBody.join('\n').length < 4096) errorBody.push(text);
-        continue;
-      }
-      if (text.trim() === '') {
-        blank++;
-        continue;
-      }
-      // Once the file is known not to be a bill, the rest is not examined line by line.
-      if (stage === 'done' && header.length === 0) continue;
-      if (stage !== 'start' && hasDecodeDamage(text)) {
-        err(
-          lineNo,
-          null,
-          'bad_encoding',
-          `line ${lineNo} has bytes that are not valid ${source.detection.encoding}: the file was saved in another encoding or is damaged`,
-        );
-        continue;
-      }
-      switch (stage) {
-        case 'start': {
-          if (/^\s*[<{]/.test(text)) {
-            stage = 'errorBody';
-            errorBody.push(text);
-            continue;
-          }
-          // Matched folded to half-width; kept as printed for raw and for messages.
-          const printedNames = text.split(',').map(trimCell);
-          const names = printedNames.map(normaliseHeader);
-          if (!names.includes('交易时间') || !names.includes('商户号')) {
-            err(
-              lineNo,
-              null,
-              'not_tradebill',
-              `line ${lineNo} is not a WeChat Pay trade bill header (expected 交易时间,公众账号ID,商户号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
-            );
-            stage = 'done';
-            continue;
-          }
-          const mapped = mapHeader(names, printedNames, lineNo, ctx);
-          if (!mapped) {
-            stage = 'done';
-            continue;
-          }
-          header = printedNames;
-          index = mapped.index;
-          variant = mapped.variant;
-          for (const c of Object.keys(COLUMNS) as Col[]) {
-            pos[c] = index.get(c) ?? -1;
-            printed[c] = pos[c] >= 0 ? printedNames[pos[c]]! : COLUMNS[c][0]!;
-          }
-          moneyCols.push(...MONEY_COLS.filter((c) => pos[c] >= 0));
-          rawTemplate = Object.fromEntries(printedNames.map((n) => [n, '']));
-          notes.push(`variant ${variant}, ${names.length} columns`);
-          stage = 'rows';
-          continue;
-        }
-        case 'rows': {
-          const fields = splitMarkedLine(text);
-          if (fields === null) {
-            const names = text.split(',').map(trimCell);
-            if (names.map(normaliseHeader).includes('总交易单数')) {
-              summaryHeader = names;
-              summaryLineNo = lineNo;
-              summaryRaw.push(text);
-              stage = 'summaryValues';
-            } else {
-              err(
-                lineNo,
-                null,
-                'unexpected_line',
-                `line ${lineNo} is neither a bill row (rows start with \`) nor the summary header: "${text.slice(0, 80)}"`,
-              );
-            }
-            continue;
-          }
-          if (fields.length !== header.length) {
-            rows++;
-            err(
-              lineNo,
-              null,
-              'field_count',
-              `line ${lineNo} has ${fields.length} fields but the header has ${header.length}: the line is cut off or a value contains ",\`"`,
-            );
-            continue;
-          }
-          parseRow(lineNo, fields);
-          if (pendingEmit) {
-            await pendingEmit; // the import writes each batch before the next is read
-            pendingEmit = undefined;
-          }
-          continue;
-        }
-        case 'summaryValues': {
-          const fields = splitMarkedLine(text);
-          summaryRaw.push(text);
-          summaryLineNo = lineNo;
-          if (fields === null || fields.length !== summaryHeader.length) {
-            err(
-              lineNo,
-              null,
-              'field_count',
-              `the summary line ${lineNo} has ${fields?.length ?? 0} values for ${summaryHeader.length} summary headers`,
-            );
-          } else summaryValues = fields.map((f) => f.trim());
-          stage = 'done';
-          continue;
-        }
-        case 'done': {
-          if (header.length > 0)
-            err(
-              lineNo,
-              null,
-              'trailing_content',
-              `line ${lineNo} follows the summary; a bill ends with its summary line`,
-            );
-          continue;
-        }
-      }
+  const readHeader = (printedNames: string[], names: string[], lineNo: number, text: string): boolean => {
+    if (!names.includes('交易时间') || !names.includes('商户号')) {
+      err(
+        lineNo,
+        null,
+        'not_tradebill',
+        `line ${lineNo} is not a WeChat Pay trade bill header (expected 交易时间,公众账号ID,商户号,…)${hasDecodeDamage(text) ? '; the text does not decode: check the file encoding' : ''}`,
+      );
+      return false;
     }
-  } catch (e) {
-    if (e instanceof SourceError) err(e.line, null, e.code, e.message);
-    else throw e;
-  }
+    const mapped = mapHeader(names, printedNames, lineNo, ctx);
+    if (!mapped) return false;
+    header = printedNames;
+    index = mapped.index;
+    variant = mapped.variant;
+    for (const c of Object.keys(COLUMNS) as Col[]) {
+      pos[c] = index.get(c) ?? -1;
+      printed[c] = pos[c] >= 0 ? printedNames[pos[c]]! : COLUMNS[c][0]!;
+    }
+    moneyCols.push(...MONEY_COLS.filter((c) => pos[c] >= 0));
+    moneySums = moneyCols.map(() => 0);
+    notes.push(`variant ${variant}, ${names.length} columns`);
+    return true;
+  };
 
-  if (stage === 'start') {
-    err(
-      null,
-      null,
-      'empty',
-      `${source.fileName || 'the file'} is empty: WeChat Pay answers "no bill" with an error body, so an empty file is a failed download`,
-    );
-  } else if (stage === 'errorBody') {
-    err(
-      1,
-      null,
-      'channel_error_body',
-      `WeChat Pay returned an error instead of a bill: ${describeErrorBody(errorBody.join('\n'))}. Check the bill date (bills are ready after 10:00 on T+1 and kept 3 months) and download again.`,
-    );
-  } else if (stage === 'rows') {
-    err(
-      null,
-      null,
-      'missing_summary',
-      `the bill ends after ${rows} rows without its summary lines (总交易单数,…): the download is incomplete`,
-    );
-  } else if (stage === 'summaryValues') {
-    err(
-      summaryLineNo,
-      null,
-      'missing_summary',
-      'the summary header is not followed by its values line: the download is incomplete',
-    );
-  }
+  const bill = await readBacktickBill(
+    source,
+    {
+      summaryMarker: '总交易单数',
+      emptyReason: 'WeChat Pay answers "no bill" with an error body, so an empty file is a failed download',
+      errorBodyMessage: (body) =>
+        `WeChat Pay returned an error instead of a bill: ${describeErrorBody(body)}. Check the bill date (bills are ready after 10:00 on T+1 and kept 3 months) and download again.`,
+      header: readHeader,
+      row: parseRow,
+    },
+    err,
+  );
+  const { rows, blank, summaryHeader, summaryValues, summaryLineNo, summaryRaw } = bill;
   await batcher.flush();
+  moneyCols.forEach((c, m) => sums.set(c, moneySums[m]!));
 
   let summary: SummaryTotals | null = null;
   let tieOut: ParseOutcome['tieOut'] = null;
@@ -590,7 +454,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
   if (blank > 0) notes.push(`${blank} blank line${blank > 1 ? 's' : ''} ignored`);
   const detection: Detection = {
     ...source.detection,
-    confidence: variant ? 0.95 : stage === 'errorBody' ? 0.5 : 0,
+    confidence: variant ? 0.95 : bill.errorBody ? 0.5 : 0,
     notes,
   };
   return {
@@ -609,6 +473,7 @@ async function parse(source: StatementSource, opts: ParseOptions): Promise<Parse
       profileVersion: null,
     },
     lineCount: batcher.count,
+    printedColumns: header,
     errors: errors.finish(),
     warnings: warnings.finish(),
     tieOut,
@@ -767,4 +632,79 @@ export const wechatTradeBillParser: StatementParser = {
   channel: 'wechat',
   sniff,
   parse,
+  printedValues: (text) => splitMarkedLine(text)?.map((v) => v.trim()) ?? null,
 };
+
+/**
+ * A bill row as a statement line. Its printed values by header name are built only when asked for:
+ * the import reads them back from the kept file, so a million rows need not carry 27 keys each.
+ */
+class TradeBillLine implements StatementLine {
+  lineNo = 0;
+  kind: LineKind = 'payment';
+  amountFen = 0;
+  feeFen = 0;
+  occurredAt = '';
+  businessDate = '';
+  channelTxnId: string | null = null;
+  merchantOrderNo: string | null = null;
+  refundNo: string | null = null;
+  originalTxnId: string | null = null;
+  terminalId: string | null = null;
+  refNo: string | null = null;
+  voucherNo = null;
+  batchNo = null;
+  cardMasked = null;
+  payerAccount: string | null = null;
+  payerName = null;
+  remark: string | null = null;
+  status: string | null = null;
+  constructor(
+    private readonly names: readonly string[],
+    private readonly values: readonly string[],
+  ) {}
+  get raw(): Record<string, string> {
+    const raw: Record<string, string> = {};
+    for (let i = 0; i < this.names.length; i++) raw[this.names[i]!] = this.values[i]!;
+    return raw;
+  }
+}
+
+/** "7598.74", "-0.60", "45.59000", "380115." → fen; null for any other form (yuanToFen decides those). */
+function plainYuanToFen(text: string): number | null {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  const start = i;
+  let whole = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) break;
+    whole = whole * 10 + d;
+  }
+  if (i === start || i - start > 13) return null; // 13 digits of yuan stay a safe integer of fen
+  let frac = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 0x2e) return null;
+    for (let k = 0, j = i + 1; j < n; j++, k++) {
+      const d = text.charCodeAt(j) - 0x30;
+      if (d < 0 || d > 9) return null;
+      if (k === 0) frac = d * 10;
+      else if (k === 1) frac += d;
+      else if (d !== 0) return null;
+    }
+  }
+  const fen = whole * 100 + frac;
+  return start ? -fen : fen;
+}
+
+/** "yyyy-MM-dd HH:mm:ss" whose clock part is a real time (the day part is checked by the caller). */
+function isClockAfterDay(text: string): boolean {
+  if (text.length !== 19 || text.charCodeAt(10) !== 0x20 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a)
+    return false;
+  const two = (at: number): number => {
+    const a = text.charCodeAt(at) - 0x30;
+    const b = text.charCodeAt(at + 1) - 0x30;
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : 99;
+  };
+  return two(11) < 24 && two(14) < 60 && two(17) < 60;
+}

@@ -6,6 +6,7 @@ import { call, toApiError, type ApiError } from '../../api/client';
 import { ErrorBox } from '../../components/ErrorBox';
 import { LANGUAGES } from '../../i18n';
 import { useSession } from '../../session';
+import { DownloadCredentials } from './DownloadCredentials';
 
 export function Settings() {
   const { t, info, user, setUsers, setLanguage, lang } = useSession();
@@ -210,6 +211,8 @@ export function Settings() {
           {userMessage && <p className="ok-text">{userMessage}</p>}
           {userError && <ErrorBox error={userError} onDismiss={() => setUserError(null)} />}
         </section>
+
+        <DownloadCredentials />
       </div>
     </div>
   );

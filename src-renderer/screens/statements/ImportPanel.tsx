@@ -58,6 +58,8 @@ export function ImportPanel(props: { onImported: () => void; onOpenDay: (day: st
   const [stage, setStage] = useState<'preview' | 'done'>('preview');
   const [dragging, setDragging] = useState(false);
   const [stopped, setStopped] = useState<'cancelled' | 'failed' | null>(null);
+  // Files dropped or chosen with no current user: refused, since every decision is audited under one.
+  const [refused, setRefused] = useState(false);
   const filesInput = useRef<HTMLInputElement | null>(null);
   const folderInput = useRef<HTMLInputElement | null>(null);
 
@@ -107,6 +109,11 @@ export function ImportPanel(props: { onImported: () => void; onOpenDay: (day: st
 
   const add = async (picked: Picked[]) => {
     if (picked.length === 0) return;
+    if (!user) {
+      setRefused(true);
+      return;
+    }
+    setRefused(false);
     if (stage === 'done') {
       update(() => []);
       setStage('preview');
@@ -169,7 +176,11 @@ export function ImportPanel(props: { onImported: () => void; onOpenDay: (day: st
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    if (busy || !user) return;
+    if (!user) {
+      setRefused(true);
+      return;
+    }
+    if (busy) return;
     void fromDrop(e.dataTransfer).then(add);
   };
 
@@ -232,7 +243,13 @@ export function ImportPanel(props: { onImported: () => void; onOpenDay: (day: st
           }}
         />
       </div>
-      {!user && <div className="notice">{t('statements.needUser')}</div>}
+      {refused && !user ? (
+        <div className="error-box" role="alert" data-testid="import-refused">
+          {t('statements.import.refusedNoUser')}
+        </div>
+      ) : (
+        !user && <div className="notice">{t('statements.needUser')}</div>
+      )}
 
       {entries.length > 0 && (
         <div className="import-bar" data-testid="import-bar">
@@ -348,8 +365,9 @@ export function ImportPanel(props: { onImported: () => void; onOpenDay: (day: st
                             className="btn btn-small"
                             onClick={() => void run([e.key], true)}
                             disabled={busy || !user}
+                            data-testid="import-retry"
                           >
-                            {t('statements.import.preview')}
+                            {t(stopped || job.error ? 'statements.import.retry' : 'statements.import.preview')}
                           </button>
                         )}
                       <span className="spacer" />

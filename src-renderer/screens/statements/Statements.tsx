@@ -19,7 +19,7 @@ const STATES: CalendarCell['state'][] = ['imported', 'downloaded', 'pending', 's
  * The month to show first: that of the latest statement file; with none yet, that of the latest
  * business day in the synced data; with no data at all, this month in Beijing.
  */
-async function latestMonth(): Promise<string> {
+export async function latestMonth(): Promise<string> {
   const files = await call('statements.files', {});
   const latestFile = files.reduce((m, f) => (f.businessDate > m ? f.businessDate : m), '');
   if (latestFile) return latestFile.slice(0, 7);

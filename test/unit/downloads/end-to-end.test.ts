@@ -1,7 +1,7 @@
 // The whole path: the sandbox's channel APIs serving its generated statements, credentials in the
 // secret store, downloads.run as a job, the import into the store, a re-download that is a
 // duplicate, the attempts in downloads.status, the CLI, and the scheduler catching up.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { DownloadSettingsView, DownloadStatus } from '../../../src-main/api
 import { startDownloadScheduler, storeDownloadCredentials } from '../../../src-main/api/handlers/downloads';
 import { listFiles } from '../../../src-main/store/statements';
 import type { SchedulerClock } from '../../../src-main/statements/scheduler';
-import { main } from '../../../src-main/cli';
+import { runCli } from '../run-cli';
 
 let dir: string;
 let db: string;
@@ -32,21 +32,6 @@ async function runJob(input: { channel: string; date: string }): Promise<JobStat
   const job = await call<JobState>('downloads.run', { ...input, actor: ACTOR });
   await ctx.jobs.wait(job.id).catch(() => undefined);
   return ctx.jobs.get(job.id)!;
-}
-
-/** Run the CLI in-process; stdout and stderr are captured. */
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
 }
 
 beforeAll(async () => {
@@ -181,7 +166,7 @@ describe('otd download', () => {
   it('prints the import report of the downloaded file as one JSON object, with the stored credentials', async () => {
     await storeDownloadCredentials(ctx, 'lakala', sb.downloadCredentials().lakala);
     const args = ['download', '--db', db, '--channel', 'lakala', '--date', '2026-10-03', '--json'];
-    const first = await cli(args);
+    const first = await runCli(args);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout) as ImportReport;
     expect(Array.isArray(report)).toBe(false);
@@ -191,14 +176,14 @@ describe('otd download', () => {
       format: 'lakala-profile:v1',
       businessDate: '2026-10-03',
     });
-    const again = JSON.parse((await cli(args)).stdout) as ImportReport;
+    const again = JSON.parse((await runCli(args)).stdout) as ImportReport;
     expect(again).toMatchObject({ status: 'duplicate', fileId: report.fileId });
   });
 
   it('fails with the reason as JSON when the channel refuses, and refuses Alipay', async () => {
     const wrongKey = join(dir, 'wrong.pem');
     writeFileSync(wrongKey, sb.downloadCredentials().unionpay.platformPublicKeyPem);
-    const r = await cli([
+    const r = await runCli([
       'download',
       '--db',
       db,
@@ -214,7 +199,7 @@ describe('otd download', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       error: { code: 'unavailable', message: expect.stringMatching(/Lakala's answer signature does not match/) },
     });
-    const alipay = await cli(['download', '--db', db, '--channel', 'alipay', '--date', '2026-10-03', '--json']);
+    const alipay = await runCli(['download', '--db', db, '--channel', 'alipay', '--date', '2026-10-03', '--json']);
     expect(alipay.code).toBe(2);
     expect(alipay.stderr).toMatch(/Alipay statements are imported: otd import/);
   });

@@ -14,8 +14,8 @@ const parse = (name: string, bytes: Uint8Array, opts: Omit<ParseOptions, 'emit'>
 const sniffOf = (bytes: Uint8Array) => {
   const s = bufferSource('x', bytes);
   const text =
-    s.detection.encoding === 'gb18030'
-      ? iconv.decode(Buffer.from(bytes), 'gb18030')
+    s.detection.encoding === 'gb18030' || s.detection.encoding === 'latin1'
+      ? iconv.decode(Buffer.from(bytes), s.detection.encoding)
       : Buffer.from(bytes).toString('utf8');
   return mt940Parser.sniff({ bytes, text, container: s.detection.container, encoding: s.detection.encoding });
 };
@@ -124,6 +124,24 @@ describe('MT940 (mt940)', () => {
       merchantOrderNo: 'OT2025010600001',
       remark: '付款人:张三;付款人账号:6222021234567890123;附言:大定 OT2025010600001',
     });
+  });
+
+  it("reads a Latin-1 file (a European bank's names with é and ü) as Latin-1, not as GB18030", async () => {
+    const text = fixture('mt940-two-statements-crlf.sta')
+      .toString('utf8')
+      .replace(/ZHANG SAN/g, 'Müller Société');
+    const bytes = iconv.encode(text, 'latin1');
+    expect(bytes.includes(0xfc) && bytes.includes(0xe9)).toBe(true); // ü and é as single bytes
+    expect(bufferSource('x', bytes).detection.encoding).toBe('latin1');
+    expect(sniffOf(bytes)).toBeGreaterThan(0.5);
+    const r = await parse('x.sta', bytes);
+    expect(r.errors).toEqual([]);
+    expect(r.lines).toHaveLength(6);
+    expect(r.lines[0]).toMatchObject({
+      payerName: 'Müller Société',
+      remark: 'ORDER OT20241231001 PAYER: Müller Société; ACCOUNT 6222021234567890123 DEPOSIT FOR VE\nHICLE ORDER',
+    });
+    expect(r.tieOut?.ok).toBe(true);
   });
 
   it('takes the extraction patterns from the profile, and refuses a broken one', async () => {

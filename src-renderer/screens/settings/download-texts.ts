@@ -1,0 +1,53 @@
+// Texts of the statement-download credentials in Settings, spread into i18n.ts.
+
+export const zh = {
+  'downloads.settings.title': '对账单自动下载',
+  'downloads.settings.hint':
+    '各渠道接口的商户号、证书序列号和地址保存在设置中；商户私钥和平台公钥只写不读，保存在 {storage}。',
+  'downloads.settings.configured': '已配置',
+  'downloads.settings.missing': '缺少：{names}',
+  'downloads.settings.keyPresent': '已保存 · 指纹 {fingerprint}',
+  'downloads.settings.keyBroken': '已保存但无法使用：{error}',
+  'downloads.settings.keyAbsent': '未保存',
+  'downloads.settings.keyPlaceholder': '粘贴 PEM 文本替换（-----BEGIN …-----）；留空则不变',
+  'downloads.settings.automatic': '每天 14:30 自动下载，启动时补下缺少的日期',
+  'downloads.settings.manual': '手工导入',
+  'downloads.settings.storage.safeStorage': '系统钥匙串加密（safeStorage）',
+  'downloads.settings.storage.file': '仅本账户可读的文件',
+  'downloads.field.url': '接口地址',
+  'downloads.field.mchid': '商户号 (mchid)',
+  'downloads.field.serialNo': '商户证书序列号',
+  'downloads.field.platformSerial': '平台证书序列号',
+  'downloads.field.merId': '商户号 (merId)',
+  'downloads.field.certId': '签名证书 ID (certId)',
+  'downloads.field.appid': 'AppID',
+  'downloads.field.merchantNo': '商户号 (merchantNo)',
+  'downloads.field.privateKey': '商户私钥 (PEM)',
+  'downloads.field.platformPublicKey': '平台公钥 (PEM)',
+};
+
+export const en: Record<keyof typeof zh, string> = {
+  'downloads.settings.title': 'Statement downloads',
+  'downloads.settings.hint':
+    "Each channel API's merchant ids, certificate serials and address are settings; the merchant private key and the platform public key are write-only, kept in {storage}.",
+  'downloads.settings.configured': 'Configured',
+  'downloads.settings.missing': 'Missing: {names}',
+  'downloads.settings.keyPresent': 'Saved · fingerprint {fingerprint}',
+  'downloads.settings.keyBroken': 'Saved but unusable: {error}',
+  'downloads.settings.keyAbsent': 'Not saved',
+  'downloads.settings.keyPlaceholder': 'Paste a PEM text to replace it (-----BEGIN …-----); empty keeps it',
+  'downloads.settings.automatic': 'Download every day at 14:30, and catch up missing days at start-up',
+  'downloads.settings.manual': 'Manual import',
+  'downloads.settings.storage.safeStorage': 'the system keychain (safeStorage)',
+  'downloads.settings.storage.file': 'a file only this account can read',
+  'downloads.field.url': 'API address',
+  'downloads.field.mchid': 'Merchant id (mchid)',
+  'downloads.field.serialNo': 'Merchant certificate serial',
+  'downloads.field.platformSerial': 'Platform certificate serial',
+  'downloads.field.merId': 'Merchant id (merId)',
+  'downloads.field.certId': 'Signing certificate id (certId)',
+  'downloads.field.appid': 'AppID',
+  'downloads.field.merchantNo': 'Merchant no. (merchantNo)',
+  'downloads.field.privateKey': 'Merchant private key (PEM)',
+  'downloads.field.platformPublicKey': 'Platform public key (PEM)',
+};
