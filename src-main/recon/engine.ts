@@ -7,6 +7,7 @@ import type { WriteTx } from '../store/db';
 import { CHANNEL_CODES, type Channel } from '../domain/channels';
 import { addDays, businessDate } from '../domain/dates';
 import { throwIfCancelled } from '../jobs/runner';
+import { assertDaysOpen } from '../close/locks';
 import { cutoffTime, loadRules, RULE_VERSION, timingFrom, type RuleSet } from './config';
 import { expectedFee } from './fees';
 import { matchId, sortKeys } from './ids';
@@ -78,6 +79,7 @@ export async function reconcile(
   const channels = CHANNEL_CODES.filter((c) => !req.channels || req.channels.includes(c));
   const days: string[] = [];
   for (let d = req.from; d <= (req.to ?? req.from); d = addDays(d, 1)) days.push(d);
+  await assertDaysOpen(store.read, days, `reconciling ${req.from}${req.to && req.to !== req.from ? `..${req.to}` : ''}`);
   const out: DaySummary[] = [];
   const total = days.length * channels.length;
   for (const d of days) {

@@ -21,6 +21,7 @@ import { cutoffTime, loadRules, RULE_VERSION, statementDay } from './config';
 import { acquirersOf } from './engine';
 import { makeDisc, shapeOf } from './classify';
 import { matchId, membersKey, sortKeys } from './ids';
+import { assertDaysOpen } from '../close/locks';
 
 export type ReconErrorCode = 'not_found' | 'conflict' | 'forbidden' | 'invalid_input' | 'locked';
 
@@ -138,6 +139,7 @@ export async function manualMatch(store: Store, input: ManualMatchInput): Promis
     }
     const channel = [...channels][0]!;
     const businessDate = [...all].map((x) => x.itemDate).sort().at(-1)!;
+    await assertDaysOpen(tx, all.map((x) => x.itemDate), `matching ${id}`);
     const decisionId = await insertDecision(tx, {
       kind: 'match', channel, businessDate, members: keys, membersKey: membersKey(keys), targetId: id,
       payload: { differenceFen: difference, confirmedSuggestion: existing?.state === 'suggested' }, reasonCode: input.reasonCode,
@@ -216,6 +218,7 @@ async function breakMatch(tx: WriteTx, input: UnmatchInput, fromRejection = fals
     match = (await matchById(tx, pair.id))!;
     previousState = 'auto';
   }
+  await assertDaysOpen(tx, match.members.map((m) => m.itemDate), `unmatching ${match.id}`);
   const decisionId = await insertDecision(tx, {
     kind: 'unmatch', channel: match.channel, businessDate: match.businessDate, members: match.members.map((m) => m.key),
     membersKey: membersKey(match.members.map((m) => m.key)), targetId: match.id, payload: { previousState },
@@ -252,6 +255,7 @@ export async function propose(store: Store, kind: 'adjustment' | 'writeoff', inp
     await requireUser(tx, input.actor);
     const d = await discById(tx, input.discrepancyId);
     if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
+    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
     if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
     const pending = await pendingAdjustments(tx, d.id);
     if (pending.length) throw new ReconError('conflict', `discrepancy ${d.id} already has ${pending[0]!.kind} ${pending[0]!.id} (${pending[0]!.state})`);
@@ -290,6 +294,7 @@ export async function decide(store: Store, kind: 'adjustment' | 'writeoff', verd
     await requireUser(tx, input.actor);
     const a = await adjustmentById(tx, input.adjustmentId);
     if (!a) throw new ReconError('not_found', `no adjustment ${input.adjustmentId}`);
+    await assertDaysOpen(tx, [a.businessDate], `deciding ${a.kind} ${a.id}`);
     if (a.kind !== kind) throw new ReconError('invalid_input', `${a.id} is a ${a.kind}, not a ${kind}`);
     if (a.state !== 'proposed') throw new ReconError('conflict', `${kind} ${a.id} is already ${a.state}`);
     if (a.maker === input.actor) {
@@ -332,6 +337,7 @@ export async function carry(store: Store, input: CarryInput): Promise<DiscDetail
     await requireUser(tx, input.actor);
     const d = await discById(tx, input.discrepancyId);
     if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
+    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
     if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
     if (!d.channel || ['fee_differs', 'settlement_differs', 'order_incomplete'].includes(d.type)) {
       throw new ReconError('invalid_input', `a ${d.type} discrepancy is not carried: it is resolved by an adjustment`);
@@ -366,6 +372,7 @@ export async function requestRefund(store: Store, input: RefundRequestInput): Pr
     await requireUser(tx, input.actor);
     const d = await discById(tx, input.discrepancyId);
     if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
+    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
     if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
     if (d.taskId !== null) throw new ReconError('conflict', `discrepancy ${d.id} already has task ${d.taskId}`);
     const members = d.members.map((m) => m.key);
@@ -390,6 +397,7 @@ export async function requestRefund(store: Store, input: RefundRequestInput): Pr
 export async function signOff(store: Store, input: { channel: Channel; date: string; actor: string }): Promise<ProofFigures> {
   return store.write(async (tx) => {
     await requireUser(tx, input.actor);
+    await assertDaysOpen(tx, [input.date], `signing off ${input.channel} ${input.date}`);
     const status = await dayStatus(tx, input.channel, input.date);
     if (status === null) throw new ReconError('not_found', `${input.channel} ${input.date} has not been reconciled yet`);
     if (status === 'reconciled') throw new ReconError('conflict', `${input.channel} ${input.date} is already signed off`);
@@ -418,6 +426,7 @@ export async function signOff(store: Store, input: { channel: Channel; date: str
 export async function reopen(store: Store, input: { channel: Channel; date: string } & Act): Promise<void> {
   await store.write(async (tx) => {
     await requireUser(tx, input.actor);
+    await assertDaysOpen(tx, [input.date], `reopening ${input.channel} ${input.date}`);
     if ((await dayStatus(tx, input.channel, input.date)) !== 'reconciled') {
       throw new ReconError('conflict', `${input.channel} ${input.date} is not signed off`);
     }
