@@ -102,6 +102,77 @@ async function importStatements(demo: DemoServer, actor: string): Promise<void> 
   await run([{ name: 'lakala-2026-10-03-reissued.csv', contentBase64: Buffer.from(reissued).toString('base64') }]);
 }
 
+async function runJob(demo: DemoServer, op: string, input: unknown): Promise<unknown> {
+  let job = await api<{ id: string; status: string; error: string | null; result: unknown }>(demo, op, input);
+  while (job.status === 'running') {
+    await new Promise((r) => setTimeout(r, 300));
+    job = (await api<typeof job | null>(demo, 'jobs.get', { jobId: job.id })) ?? job;
+  }
+  if (job.status !== 'done') throw new Error(`${op} ended ${job.status}: ${job.error}`);
+  return job.result;
+}
+
+const RECON_FROM = '2026-10-10';
+const RECON_TO = '2026-10-30';
+
+interface ReconScene {
+  /** A channel-day with open discrepancies (the discrepancies shot). */
+  day: { channel: string; date: string };
+  /** A channel-day with an internal item and a statement line of equal amount, ticked in the match shot. */
+  match: { channel: string; date: string; keys: string[] };
+}
+
+/**
+ * Reconciliation for the second half of the demo month (the first days carry the statements made
+ * from fixtures above): the sandbox's own statements imported through the demo operation, a run,
+ * one adjustment proposed by the preparer and one write-off already approved by the reviewer.
+ */
+async function prepareReconciliation(demo: DemoServer): Promise<ReconScene> {
+  const [preparer, reviewer] = ['zhang.kj', 'li.fh'];
+  await runJob(demo, 'demo.statements.import', { from: RECON_FROM, to: RECON_TO, actor: preparer });
+  await runJob(demo, 'recon.run', { date: RECON_FROM, to: RECON_TO, actor: preparer });
+  const cells = await api<{ channel: string; businessDate: string; openCount: number; proof: { ok: boolean } | null }[]>(
+    demo,
+    'recon.workbench',
+    { from: RECON_FROM, to: RECON_TO },
+  );
+  const busy = cells.filter((c) => c.proof?.ok && c.openCount >= 3 && c.channel !== 'wire')[0] ?? cells.find((c) => c.openCount > 0)!;
+  const discs = async (type: string) =>
+    (
+      await api<{ rows: { id: string }[] }>(demo, 'discrepancies.page', {
+        startRow: 0,
+        endRow: 2,
+        sortModel: [{ colId: 'businessDate', sort: 'asc' }],
+        filterModel: { type: { filterType: 'set', values: [type] }, state: { filterType: 'set', values: ['open'] } },
+      })
+    ).rows;
+  const [amount] = await discs('amount_differs');
+  const [fee] = await discs('fee_differs');
+  if (amount) {
+    await api(demo, 'recon.adjust.propose', {
+      discrepancyId: amount.id, actor: preparer, reasonCode: 'channel_error', comment: '渠道少付，按对账单金额调差',
+    });
+  }
+  if (fee) {
+    const w = await api<{ id: number }>(demo, 'recon.writeoff', {
+      discrepancyId: fee.id, actor: preparer, reasonCode: 'small_difference', comment: '手续费尾差，金额很小',
+    });
+    await api(demo, 'recon.writeoff.approve', { adjustmentId: w.id, actor: reviewer, comment: '同意核销' });
+  }
+  for (const c of cells) {
+    const cand = await api<{ internal: { key: string; amountFen: number }[]; statement: { key: string; amountFen: number }[] }>(
+      demo,
+      'recon.candidates',
+      { channel: c.channel, date: c.businessDate },
+    );
+    for (const i of cand.internal) {
+      const l = cand.statement.find((x) => x.amountFen === i.amountFen && x.amountFen !== 0);
+      if (l) return { day: { channel: busy.channel, date: busy.businessDate }, match: { channel: c.channel, date: c.businessDate, keys: [i.key, l.key] } };
+    }
+  }
+  throw new Error('no channel-day with a zero-net pair to show in the manual match');
+}
+
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.evaluate(() => document.fonts.ready);
@@ -117,6 +188,7 @@ async function main(): Promise<void> {
     const actor = (await api<{ users: { userId: string }[] }>(demo, 'settings.get')).users[0]!.userId;
     const orderNo = await showcaseOrder(demo);
     await importStatements(demo, actor);
+    const scene = await prepareReconciliation(demo);
     for (const { lang, locale } of LANGS) {
       const current = (await api<{ language: string }>(demo, 'settings.get')).language;
       if (current !== lang) await api(demo, 'settings.update', { language: lang, actor });
@@ -151,6 +223,41 @@ async function main(): Promise<void> {
         for (const [name, hash, ready] of shots) {
           await page.evaluate((h) => (window.location.hash = h), hash);
           await page.locator(ready).first().waitFor();
+          await settle(page);
+          const file = join(OUT, `${name}-${lang}.png`);
+          await page.screenshot({ path: file });
+          process.stderr.write(`screenshots: ${file}\n`);
+        }
+        // Reconciliation: the workbench, a channel-day's discrepancies, a manual match with two items
+        // ticked, and the approvals with the four-eyes refusal shown to the preparer.
+        const month = 'month=2026-10';
+        const reconShots: [string, string, string][] = [
+          ['recon-workbench', `#/reconciliation?tab=workbench&${month}`, `[data-testid="wb-cell-${RECON_FROM}-wechat"][data-ran="true"]`],
+          [
+            'recon-discrepancies',
+            `#/reconciliation?tab=discrepancies&${month}&channel=${scene.day.channel}&date=${scene.day.date}`,
+            '[data-testid="disc-grid"] .ag-row[row-index="0"] .ag-cell',
+          ],
+          [
+            'recon-match',
+            `#/reconciliation?tab=discrepancies&${month}&channel=${scene.match.channel}&date=${scene.match.date}&match=1`,
+            '[data-testid="match-pick"]',
+          ],
+          ['recon-approvals', '#/reconciliation?tab=approvals', '[data-testid="approval-row"]'],
+        ];
+        for (const [name, hash, ready] of reconShots) {
+          await page.evaluate((h) => (window.location.hash = h), hash);
+          await page.locator(ready).first().waitFor();
+          if (name === 'recon-match') {
+            for (const key of scene.match.keys) await page.locator(`tr[data-key="${key}"] [data-testid="match-pick"]`).check();
+            await page.getByTestId('match-comment').fill(lang === 'zh' ? '同一笔支付，渠道单号未回传' : 'same payment, the channel id never came back');
+          }
+          if (name === 'recon-approvals') {
+            await page.getByTestId('approvals-filter-all').click();
+            await page.getByTestId('user-picker').selectOption('zhang.kj');
+            await page.locator('[data-testid="approval-row"][data-state="proposed"]').first().getByTestId('approval-approve').click();
+            await page.getByTestId('approval-error').waitFor();
+          }
           await settle(page);
           const file = join(OUT, `${name}-${lang}.png`);
           await page.screenshot({ path: file });

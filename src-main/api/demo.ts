@@ -9,6 +9,7 @@ import { addUser, listUsers, putSetting } from '../store/settings';
 import { audit } from '../store/audit';
 import { SECRET_CENTRAL_TOKEN, SETTING_CENTRAL_URL, SETTING_COMPANY_DEMO, SETTING_COMPANY_NAME } from './handlers/foundation';
 import { configureDemoDownloads } from './handlers/downloads';
+import { SETTING_DEMO_SANDBOX } from './handlers/demo';
 
 export const DEMO_USERS = [
   { userId: 'zhang.kj', displayName: '张会计' },
@@ -28,7 +29,8 @@ export async function openDemoCompany(opts: {
   secrets?: SecretStore;
   onEvent?: (e: AppEvent) => void;
 }): Promise<DemoCompany> {
-  const sandbox = await startSandbox({ port: 0, seed: opts.seed ?? 1, orders: opts.orders ?? 2000 });
+  const sandboxConfig = { seed: opts.seed ?? 1, orders: opts.orders ?? 2000 };
+  const sandbox = await startSandbox({ port: 0, ...sandboxConfig });
   const ctx = await createContext({
     dbFile: join(opts.dataDir, 'demo.sqlite'),
     dataDir: opts.dataDir,
@@ -42,6 +44,8 @@ export async function openDemoCompany(opts: {
     await putSetting(tx, SETTING_CENTRAL_URL, sandbox.url);
     await putSetting(tx, SETTING_COMPANY_NAME, '演示公司');
     await putSetting(tx, SETTING_COMPANY_DEMO, '1');
+    // The sandbox's statement files can be imported for review (demo.statements.import).
+    await putSetting(tx, SETTING_DEMO_SANDBOX, JSON.stringify(sandboxConfig));
     for (const u of DEMO_USERS.filter((u) => !existing.has(u.userId))) {
       await addUser(tx, u);
       await audit(tx, { userId: 'system', action: 'users.add', entity: 'app_user', entityId: u.userId, after: u, reason: 'demo company' });

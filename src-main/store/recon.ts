@@ -12,9 +12,10 @@ export * from './recon-keys';
 export * from './recon-results';
 export { SETTLEMENT_CREDIT_SQL, insertMatches, type Acquirer, type MatchRow, type MatchMemberRow } from './recon-run';
 
-/** The discrepancy types the run summary reports, in this order. */
+/** The discrepancy types the run summary reports, in this order (order completeness is per order, not per day). */
 export const SUMMARY_TYPES = [
   'long', 'short', 'amount_differs', 'duplicate', 'status_differs', 'fee_differs', 'wire_without_order', 'timing',
+  'settlement_differs',
 ] as const;
 export type SummaryType = (typeof SUMMARY_TYPES)[number];
 export type OpenByType = Record<SummaryType, { count: number; fen: number }>;
@@ -323,6 +324,18 @@ export async function adjustmentById(read: ReadDb, id: number): Promise<Adjustme
   return { ...rest, members: JSON.parse(membersJson) as string[] };
 }
 
+/** Adjustments and write-offs for the approvals view: one state (or all), newest first. */
+export async function listAdjustments(read: ReadDb, state: AdjustmentRow['state'] | null, limit: number): Promise<AdjustmentRow[]> {
+  const rows = await read.all<Omit<AdjustmentRow, 'members'> & { membersJson: string }>(
+    `SELECT id, kind, target_kind AS targetKind, target_id AS targetId, members_json AS membersJson, channel, business_date AS businessDate,
+            amount_fen AS amountFen, reason_code AS reasonCode, comment, state, maker, made_at AS madeAt, approver,
+            decided_at AS decidedAt, decision_comment AS decisionComment, stale
+     FROM recon_adjustment WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2`,
+    [state, limit],
+  );
+  return rows.map(({ membersJson, ...r }) => ({ ...r, members: JSON.parse(membersJson) as string[] }));
+}
+
 export async function pendingAdjustments(read: ReadDb, targetId: string): Promise<AdjustmentRow[]> {
   const ids = await read.all<{ id: number }>(
     "SELECT id FROM recon_adjustment WHERE target_id = ? AND state IN ('proposed','approved') ORDER BY id",
@@ -391,14 +404,19 @@ export interface WorkbenchCell {
   openFen: number;
   carriedCount: number;
   pendingAdjustments: number;
-  proof: { ok: boolean; internalFen: number; statementFen: number; unaccountedInternal: number; unaccountedStatement: number } | null;
+  proof: {
+    ok: boolean; internalFen: number; statementFen: number; unaccountedInternal: number; unaccountedStatement: number;
+    // The two equations people check: internal = matched + open internal; statement = matched + open statement.
+    matchedInternalFen: number; openInternalFen: number; matchedStatementFen: number; openStatementFen: number;
+  } | null;
 }
 
 export async function workbench(read: ReadDb, from: string, to: string): Promise<WorkbenchCell[]> {
   const [days, open, files, pending] = await Promise.all([
     read.all<Record<string, number | string | null>>(
       `SELECT channel, business_date, ran_at, status, signed_off_by, statement_count, internal_count, auto_statement_count,
-              matched_statement_fen, internal_fen, statement_fen, unaccounted_internal, unaccounted_statement, proof_ok
+              matched_statement_fen, internal_fen, statement_fen, unaccounted_internal, unaccounted_statement, proof_ok,
+              matched_internal_fen, open_internal_fen, open_statement_fen
        FROM recon_day WHERE business_date BETWEEN ? AND ?`,
       [from, to],
     ),
@@ -440,7 +458,9 @@ export async function workbench(read: ReadDb, from: string, to: string): Promise
         pendingAdjustments: pendingBy.get(key(ch, d)) ?? 0,
         proof: r
           ? { ok: n(r.proof_ok) === 1, internalFen: n(r.internal_fen), statementFen: n(r.statement_fen),
-              unaccountedInternal: n(r.unaccounted_internal), unaccountedStatement: n(r.unaccounted_statement) }
+              unaccountedInternal: n(r.unaccounted_internal), unaccountedStatement: n(r.unaccounted_statement),
+              matchedInternalFen: n(r.matched_internal_fen), openInternalFen: n(r.open_internal_fen),
+              matchedStatementFen: n(r.matched_statement_fen), openStatementFen: n(r.open_statement_fen) }
           : null,
       });
     }

@@ -9,7 +9,7 @@ import { formatCount } from '../format';
 import { useSession } from '../session';
 import type { GridQuery } from './datasource';
 
-export type ExportGridName = 'orders' | 'payments' | 'audit' | 'statementLines';
+export type ExportGridName = 'orders' | 'payments' | 'audit' | 'statementLines' | 'discrepancies';
 
 export function ExportButton(props: { grid: ExportGridName; getQuery: () => GridQuery; testId?: string }) {
   const { t, lang } = useSession();

@@ -2,9 +2,9 @@
 // done in SQL by the main side, the row count of the current filter, Clear filters and Export.
 // Switching the language rebuilds the grid (its texts are fixed at creation) and keeps sort and filter.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { AgGridReact } from 'ag-grid-react';
+import { AgGridReact, type AgGridReactProps } from 'ag-grid-react';
 import type { CellClickedEvent, ColDef, GridApi, GridReadyEvent, GridState } from 'ag-grid-community';
-import type { AppEvent, ColumnFilter } from '../../src-main/api/contract';
+import type { AppEvent, ColumnFilter, OpResult } from '../../src-main/api/contract';
 import { onEvent, type ApiError } from '../api/client';
 import { ErrorBox } from '../components/ErrorBox';
 import { formatCount } from '../format';
@@ -29,6 +29,12 @@ export interface ServerGridProps<N extends PageOp> {
   toolbarStart?: ReactNode;
   /** Fixed conditions of every page and of the export (memoise it: a new object reloads the rows). */
   baseFilter?: Record<string, ColumnFilter>;
+  /** Every page answer as it arrives (memoise it, like baseFilter). */
+  onPage?: (page: OpResult<N>) => void;
+  /** The grid's API once it is ready (keyboard shortcuts, selection). */
+  onGridApi?: (api: GridApi<RowOf<N>>) => void;
+  /** Further grid options (row selection, keyboard handlers, row ids). */
+  gridProps?: Omit<AgGridReactProps<RowOf<N>>, 'datasource' | 'columnDefs' | 'rowModelType' | 'onGridReady'>;
 }
 
 const REFRESH_EVERY_MS = 1500;
@@ -41,7 +47,7 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
   const apiRef = useRef<GridApi<RowOf<N>> | null>(null);
   const queryRef = useRef<GridQuery>({ sortModel: [], filterModel: {} });
 
-  const { baseFilter } = props;
+  const { baseFilter, onPage } = props;
   const datasource = useMemo(
     () =>
       apiDatasource(
@@ -53,10 +59,11 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
             queryRef.current = q;
             setFiltered(Object.keys(q.filterModel).length > 0);
           },
+          onPage: onPage as ((page: OpResult<PageOp>) => void) | undefined,
         },
         baseFilter,
       ),
-    [props.op, baseFilter],
+    [props.op, baseFilter, onPage],
   );
 
   // Refresh when the data behind the grid changes (a sync writing pages), at most every 1.5 s.
@@ -86,9 +93,14 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
     [lang],
   );
 
-  const onGridReady = useCallback((e: GridReadyEvent<RowOf<N>>) => {
-    apiRef.current = e.api;
-  }, []);
+  const { onGridApi } = props;
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<RowOf<N>>) => {
+      apiRef.current = e.api;
+      onGridApi?.(e.api);
+    },
+    [onGridApi],
+  );
 
   const defaultColDef = useMemo<ColDef<RowOf<N>>>(
     () => ({ sortable: true, resizable: true, floatingFilter: true, suppressHeaderMenuButton: true, minWidth: 70 }),
@@ -117,6 +129,7 @@ export function ServerGrid<N extends PageOp>(props: ServerGridProps<N>) {
       {error && <ErrorBox title={t('grid.loadFailed')} error={error} onDismiss={() => setError(null)} />}
       <div className="grid-body">
         <AgGridReact<RowOf<N>>
+          {...props.gridProps}
           key={lang}
           theme={gridTheme}
           localeText={gridLocaleText(lang)}

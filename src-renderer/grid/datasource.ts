@@ -4,7 +4,7 @@ import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
 import type { ColumnFilter, OpResult, PageRequest, PageResult } from '../../src-main/api/contract';
 import { call, toApiError, type ApiError } from '../api/client';
 
-export type PageOp = 'orders.page' | 'payments.page' | 'audit.page' | 'statements.lines.page';
+export type PageOp = 'orders.page' | 'payments.page' | 'audit.page' | 'statements.lines.page' | 'discrepancies.page';
 export type RowOf<N extends PageOp> = OpResult<N> extends PageResult<infer R> ? R : never;
 
 export interface GridQuery {
@@ -19,6 +19,8 @@ export interface DatasourceHooks {
   onError(error: ApiError | null): void;
   /** The query of the last block: an export uses exactly what the grid shows. */
   onQuery?(query: GridQuery): void;
+  /** The whole page answer (some pages carry more than rows, e.g. the discrepancies' tab counts). */
+  onPage?(page: OpResult<PageOp>): void;
 }
 
 /**
@@ -48,6 +50,7 @@ export function apiDatasource<N extends PageOp>(
         (page) => {
           hooks.onError(null);
           hooks.onTotal(page.total);
+          hooks.onPage?.(page as OpResult<PageOp>);
           params.successCallback(page.rows, page.total);
         },
         (err: unknown) => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { GridRequestError } from '../../store/grid';
 import { listUsers } from '../../store/settings';
-import { candidates, discById, pageDiscrepancies, workbench } from '../../store/recon';
+import { candidates, discById, listAdjustments, pageDiscrepancies, workbench } from '../../store/recon';
 import { loadRules } from '../../recon/config';
 import { DayLockedError, reconcile } from '../../recon/engine';
 import * as res from '../../recon/resolutions';
@@ -31,7 +31,7 @@ export const reconHandlers: Pick<
   Handlers,
   | 'recon.run' | 'recon.workbench' | 'discrepancies.page' | 'recon.discrepancy' | 'recon.candidates' | 'recon.match' | 'recon.unmatch'
   | 'recon.adjust.propose' | 'recon.adjust.approve' | 'recon.adjust.reject' | 'recon.writeoff' | 'recon.writeoff.approve'
-  | 'recon.writeoff.reject' | 'recon.carry' | 'recon.refundRequest' | 'recon.signoff' | 'recon.reopen'
+  | 'recon.writeoff.reject' | 'recon.carry' | 'recon.refundRequest' | 'recon.signoff' | 'recon.reopen' | 'recon.adjustments'
 > = {
   'recon.run': async ({ date, to, channels, actor }, ctx) => {
     await requireUser(ctx, actor);
@@ -75,4 +75,5 @@ export const reconHandlers: Pick<
     await res.reopen(ctx.store, input);
     return { reopened: true as const };
   }),
+  'recon.adjustments': async ({ state, limit }, ctx) => listAdjustments(ctx.store.read, state ?? null, limit),
 };

@@ -54,4 +54,8 @@ export const reconOps = {
   'recon.refundRequest': op<{ taskId: number; discrepancy: DiscDetail }>()(z.object({ discrepancyId: Hex32, ...Act }).strict()),
   'recon.signoff': op<ProofFigures>()(z.object({ channel: Channel, date: z.iso.date(), actor: UserId }).strict()),
   'recon.reopen': op<{ reopened: true }>()(z.object({ channel: Channel, date: z.iso.date(), ...Act }).strict()),
+  /** Adjustments and write-offs for the approvals view (one state or all), newest first. */
+  'recon.adjustments': op<AdjustmentRow[]>()(
+    z.object({ state: z.enum(['proposed', 'approved', 'rejected']).optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  ),
 };
