@@ -2,11 +2,22 @@
 // checks that drive the app). JSON on stdout with --json; progress and messages on stderr.
 import { foundationCommands } from './cli/foundation';
 import { statementCommands } from './cli/statements';
+import { sandboxStatementCommands } from './cli/sandbox-statements';
+import { downloadCommands } from './cli/downloads';
+import { reconCommands } from './cli/recon';
+import { journalCommands } from './cli/journal';
+import { closeCommands } from './cli/close';
 import { type Command, CliError, printError } from './cli/common';
 
-const COMMANDS: Command[] = [...foundationCommands, ...statementCommands];
-COMMANDS.push(...(await import('./cli/sandbox-statements')).sandboxStatementCommands);
-COMMANDS.push(...(await import('./cli/downloads')).downloadCommands);
+const COMMANDS: Command[] = [
+  ...foundationCommands,
+  ...statementCommands,
+  ...sandboxStatementCommands,
+  ...downloadCommands,
+  ...reconCommands,
+  ...journalCommands,
+  ...closeCommands,
+];
 
 function usage(): string {
   return ['usage: otd <command> [options]', '', ...COMMANDS.map((c) => `  otd ${c.name.padEnd(22)} ${c.summary}`)].join('\n');

@@ -12,6 +12,11 @@ import { Settings } from './screens/settings/Settings';
 const Orders = lazy(() => import('./screens/orders/Orders').then((m) => ({ default: m.Orders })));
 const Audit = lazy(() => import('./screens/audit/Audit').then((m) => ({ default: m.Audit })));
 const Statements = lazy(() => import('./screens/statements/Statements').then((m) => ({ default: m.Statements })));
+const Reconciliation = lazy(() =>
+  import('./screens/reconciliation/Reconciliation').then((m) => ({ default: m.Reconciliation })),
+);
+const Journal = lazy(() => import('./screens/journal/Journal').then((m) => ({ default: m.Journal })));
+const Close = lazy(() => import('./screens/close/Close').then((m) => ({ default: m.Close })));
 import type { TextKey } from './i18n';
 
 const NAV: { section: TextKey; items: { screen: ScreenName; label: TextKey }[] }[] = [
@@ -21,6 +26,9 @@ const NAV: { section: TextKey; items: { screen: ScreenName; label: TextKey }[] }
       { screen: 'overview', label: 'nav.overview' },
       { screen: 'orders', label: 'nav.orders' },
       { screen: 'statements', label: 'nav.statements' },
+      { screen: 'reconciliation', label: 'nav.reconciliation' },
+      { screen: 'journal', label: 'nav.journal' },
+      { screen: 'close', label: 'nav.close' },
     ],
   },
   {
@@ -120,6 +128,9 @@ export function App() {
             {route.screen === 'overview' && <Overview />}
             {route.screen === 'orders' && <Orders route={route} />}
             {route.screen === 'statements' && <Statements route={route} />}
+            {route.screen === 'reconciliation' && <Reconciliation route={route} />}
+            {route.screen === 'journal' && <Journal route={route} />}
+            {route.screen === 'close' && <Close route={route} />}
             {route.screen === 'audit' && <Audit />}
             {route.screen === 'settings' && <Settings />}
           </Suspense>

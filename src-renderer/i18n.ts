@@ -1,6 +1,11 @@
 // UI texts in Chinese (the default) and English. Names of coded values (channels, statuses, kinds)
 // are not here: they come from the main side through app.info, so UI, exports and reports agree.
 import type { ErrorCode, Language } from '../src-main/api/contract';
+import { zh as reconZh, en as reconEn } from './screens/reconciliation/texts';
+import { zh as closeZh, en as closeEn } from './screens/close/texts';
+import { zh as statementsZh, en as statementsEn } from './screens/statements/texts';
+import { zh as downloadsZh, en as downloadsEn } from './screens/settings/download-texts';
+import { zh as journalZh, en as journalEn } from './screens/journal/texts';
 
 const zh = {
   'app.title': 'OTD 财务工作台',
@@ -361,6 +366,11 @@ const zh = {
 
   'lang.zh': '中文',
   'lang.en': 'English',
+  ...reconZh,
+  ...closeZh,
+  ...statementsZh,
+  ...downloadsZh,
+  ...journalZh,
 };
 
 export type TextKey = keyof typeof zh;
@@ -725,6 +735,11 @@ const en: Record<TextKey, string> = {
 
   'lang.zh': '中文',
   'lang.en': 'English',
+  ...reconEn,
+  ...closeEn,
+  ...statementsEn,
+  ...downloadsEn,
+  ...journalEn,
 };
 
 const DICTIONARIES: Record<Language, Record<TextKey, string>> = { zh, en };

@@ -2,8 +2,8 @@
 // reloaded, linked and opened straight by tests, the same under file:// (Electron) and http (web).
 import { useEffect, useState } from 'react';
 
-export type ScreenName = 'overview' | 'orders' | 'statements' | 'audit' | 'settings';
-const SCREENS: ScreenName[] = ['overview', 'orders', 'statements', 'audit', 'settings'];
+export type ScreenName = 'overview' | 'orders' | 'statements' | 'reconciliation' | 'journal' | 'close' | 'audit' | 'settings';
+const SCREENS: ScreenName[] = ['overview', 'orders', 'statements', 'reconciliation', 'journal', 'close', 'audit', 'settings'];
 
 export interface Route {
   screen: ScreenName;

@@ -7,12 +7,18 @@ import { foundationOps } from './ops/foundation';
 import { statementOps } from './ops/statements';
 import { reconOps } from './ops/recon';
 import { downloadOps } from './ops/downloads';
+import { demoOps } from './ops/demo';
+import { journalOps } from './ops/journal';
+import { closeOps } from './ops/close';
 
 export const contract = {
   ...foundationOps,
   ...statementOps,
   ...reconOps,
   ...downloadOps,
+  ...demoOps,
+  ...journalOps,
+  ...closeOps,
 };
 
 export type Contract = typeof contract;
@@ -29,6 +35,14 @@ export type { AppInfo, Overview, SettingsView } from './ops/foundation';
 export type { OrderGridRow, PaymentGridRow, OrderPicture, ChannelTotals } from '../store/orders';
 export type { AuditRow } from '../store/audit';
 export type { CalendarCell, StatementFileRow, StatementLineRow } from '../store/statements';
+export type {
+  AdjustmentRow, Candidate, DiscDetail, DiscrepancyGridRow, DiscrepancyPage, MatchView, ProofFigures, WorkbenchCell,
+} from '../store/recon';
+export type { DemoStatementsResult } from './ops/demo';
+export type { JournalExportResult, JournalPreview, JournalRulesView } from './ops/journal';
+export type { DayExportStatus, ExportBatch, JournalLineGridRow, RuleHistoryRow } from '../store/journal';
+export type { GlAccount, PostingRule, PostingRuleFields } from '../journal/rules';
+export type { ValidationProblem } from '../journal/validate';
 export type { ImportReport, ImportIssue } from '../statements/import';
 export type { Labels, Language } from '../domain/labels';
 

@@ -8,6 +8,8 @@ import type { BenchResult } from './common';
 import { benchSync } from './sync.bench';
 import { benchGrid } from './grid.bench';
 import { benchImport } from './import.bench';
+import { benchRecon } from './recon.bench';
+import { benchJournal } from './journal.bench';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const only = process.argv.slice(2);
@@ -16,6 +18,8 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['sync', () => benchSync()],
   ['grid', () => benchGrid(Math.round(1_000_000 * scale))],
   ['import', () => benchImport(Math.round(1_000_000 * scale))],
+  ['recon', () => benchRecon(Math.round(1_000_000 * scale))],
+  ['journal', () => benchJournal(Math.round(100_000 * scale))],
 ];
 
 const results: BenchResult[] = [];

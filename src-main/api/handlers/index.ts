@@ -5,6 +5,9 @@ import { foundationHandlers } from './foundation';
 import { statementHandlers } from './statements';
 import { reconHandlers } from './recon';
 import { downloadHandlers } from './downloads';
+import { demoHandlers } from './demo';
+import { journalHandlers } from './journal';
+import { closeHandlers } from './close';
 
 export type Handlers = { [N in OpName]: (input: OpParsedInput<N>, ctx: AppContext) => Promise<OpResult<N>> };
 
@@ -13,4 +16,7 @@ export const handlers: Handlers = {
   ...statementHandlers,
   ...reconHandlers,
   ...downloadHandlers,
+  ...demoHandlers,
+  ...journalHandlers,
+  ...closeHandlers,
 };
