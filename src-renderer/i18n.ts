@@ -6,6 +6,7 @@ import { zh as closeZh, en as closeEn } from './screens/close/texts';
 import { zh as statementsZh, en as statementsEn } from './screens/statements/texts';
 import { zh as downloadsZh, en as downloadsEn } from './screens/settings/download-texts';
 import { zh as journalZh, en as journalEn } from './screens/journal/texts';
+import { zh as profilesZh, en as profilesEn } from './screens/settings/profile-texts';
 
 const zh = {
   'app.title': 'OTD 财务工作台',
@@ -371,6 +372,7 @@ const zh = {
   ...statementsZh,
   ...downloadsZh,
   ...journalZh,
+  ...profilesZh,
 };
 
 export type TextKey = keyof typeof zh;
@@ -740,6 +742,7 @@ const en: Record<TextKey, string> = {
   ...statementsEn,
   ...downloadsEn,
   ...journalEn,
+  ...profilesEn,
 };
 
 const DICTIONARIES: Record<Language, Record<TextKey, string>> = { zh, en };

@@ -10,6 +10,7 @@ import { downloadOps } from './ops/downloads';
 import { demoOps } from './ops/demo';
 import { journalOps } from './ops/journal';
 import { closeOps } from './ops/close';
+import { profileOps } from './ops/profiles';
 
 export const contract = {
   ...foundationOps,
@@ -19,6 +20,7 @@ export const contract = {
   ...demoOps,
   ...journalOps,
   ...closeOps,
+  ...profileOps,
 };
 
 export type Contract = typeof contract;

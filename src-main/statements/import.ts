@@ -26,6 +26,7 @@ import { isIsoDate } from '../domain/dates';
 import { bufferSource, fileSource, SourceError, sniffHead } from './source';
 import type { ParseIssue, ParseOutcome, StatementLine, StatementParser, StatementSource } from './types';
 import { PARSERS } from './registry';
+import { currentParsers } from './edited-profiles';
 import { readZip, ZipError } from './zip';
 import { TextKeeper } from './kept-text';
 import { throwIfCancelled } from '../jobs/runner';
@@ -139,6 +140,7 @@ async function openSource(input: ImportInput): Promise<StatementSource> {
 /** Ask every parser how sure it is; the best one wins. */
 export async function detectParser(
   source: StatementSource,
+  parsers: readonly StatementParser[] = PARSERS,
 ): Promise<{
   parser: StatementParser;
   confidence: number;
@@ -159,7 +161,7 @@ export async function detectParser(
   } else {
     head = await sniffHead(source);
   }
-  const ranking = PARSERS.map((p) => ({
+  const ranking = parsers.map((p) => ({
     parser: p,
     confidence: safeSniff(p, { bytes: head.bytes, text: head.text, container, encoding, zipMembers }),
   })).sort((a, b) => b.confidence - a.confidence);
@@ -225,7 +227,8 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
     }
 
     const source = await openSource(input);
-    const detected = await detectParser(source);
+    // The user's edited column profiles (Settings) as saved now: a save takes effect on the next import.
+    const detected = await detectParser(source, await currentParsers(store.read));
     if (!detected) {
       return reject(
         `${input.fileName}: the content is not a statement format this workstation knows (encoding ${source.detection.encoding}, container ${source.detection.container})`,
@@ -451,7 +454,10 @@ export async function expandInputs(paths: string[]): Promise<ImportInput[]> {
  * zip as a whole, or when two or more members are, each on its own, statements of different formats.
  * Returns null when the zip is one statement (Alipay, Allinpay, UnionPay and camt.053 zips).
  */
-export async function unbundleZip(input: ImportInput): Promise<ImportInput[] | null> {
+export async function unbundleZip(
+  input: ImportInput,
+  parsers: readonly StatementParser[] = PARSERS,
+): Promise<ImportInput[] | null> {
   const source = await openSource(input);
   if (source.detection.container !== 'zip') return null;
   const members = readZip(await source.bytes()).map((m) => ({
@@ -460,11 +466,11 @@ export async function unbundleZip(input: ImportInput): Promise<ImportInput[] | n
   }));
   const formats = new Set<string>();
   for (const m of members) {
-    const d = await detectParser(bufferSource(m.fileName, m.bytes)).catch(() => null);
+    const d = await detectParser(bufferSource(m.fileName, m.bytes), parsers).catch(() => null);
     if (d) formats.add(d.parser.format);
   }
   if (formats.size >= 2) return members;
-  const whole = await detectParser(source).catch(() => null);
+  const whole = await detectParser(source, parsers).catch(() => null);
   return whole ? null : members;
 }
 
@@ -474,7 +480,7 @@ export async function importFiles(store: Store, inputs: ImportInput[], opts: Imp
     throwIfCancelled(opts.signal ?? new AbortController().signal);
     let members: ImportInput[] | null = null;
     try {
-      members = await unbundleZip(input);
+      members = await unbundleZip(input, await currentParsers(store.read));
     } catch (err) {
       if (!(err instanceof ZipError)) throw err;
       reports.push({

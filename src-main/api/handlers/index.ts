@@ -8,6 +8,7 @@ import { downloadHandlers } from './downloads';
 import { demoHandlers } from './demo';
 import { journalHandlers } from './journal';
 import { closeHandlers } from './close';
+import { profileHandlers } from './profiles';
 
 export type Handlers = { [N in OpName]: (input: OpParsedInput<N>, ctx: AppContext) => Promise<OpResult<N>> };
 
@@ -19,4 +20,5 @@ export const handlers: Handlers = {
   ...demoHandlers,
   ...journalHandlers,
   ...closeHandlers,
+  ...profileHandlers,
 };

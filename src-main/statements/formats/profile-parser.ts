@@ -1686,37 +1686,30 @@ function moneyMessage(e: unknown, v: string): string {
 // ---------------------------------------------------------------------------------------------
 // The parsers
 
-export const lakalaParser = createProfileParser({
-  format: 'lakala-profile',
-  channel: 'lakala',
-  profiles: lakalaProfiles,
-});
-export const unionpayPosParser = createProfileParser({
-  format: 'unionpay-pos-profile',
-  channel: 'unionpay',
-  profiles: unionpayPosProfiles,
-});
-export const allinpayParser = createProfileParser({
-  format: 'allinpay-profile',
-  channel: 'allinpay',
-  profiles: allinpayProfiles,
-});
-export const cashParser = createProfileParser({
-  format: 'cash-register-profile',
-  channel: 'cash',
-  profiles: cashProfiles,
-});
-export const bankExcelParser = createProfileParser({
-  format: 'bank-excel-profile',
-  channel: 'wire',
-  profiles: bankProfiles,
-});
+const PROFILE_FAMILIES: readonly ProfileParserDef[] = [
+  { format: 'lakala-profile', channel: 'lakala', profiles: lakalaProfiles },
+  { format: 'unionpay-pos-profile', channel: 'unionpay', profiles: unionpayPosProfiles },
+  { format: 'allinpay-profile', channel: 'allinpay', profiles: allinpayProfiles },
+  { format: 'cash-register-profile', channel: 'cash', profiles: cashProfiles },
+  { format: 'bank-excel-profile', channel: 'wire', profiles: bankProfiles },
+];
 
-/** Every profile-driven parser, in channel order. */
-export const PROFILE_PARSERS: readonly StatementParser[] = [
-  lakalaParser,
-  unionpayPosParser,
-  allinpayParser,
-  cashParser,
-  bankExcelParser,
+/**
+ * Every profile-driven parser, in channel order, with built-in profiles replaced (by id) by the
+ * user's edited ones (Settings → statement column profiles; statements/edited-profiles.ts).
+ */
+export function profileParsersWith(edited: ReadonlyMap<string, ColumnProfile>): StatementParser[] {
+  return PROFILE_FAMILIES.map((def) =>
+    createProfileParser({ ...def, profiles: def.profiles.map((p) => edited.get(p.id) ?? p) }),
+  );
+}
+
+/** Every profile-driven parser over the built-in profiles, in channel order. */
+export const PROFILE_PARSERS: readonly StatementParser[] = profileParsersWith(new Map());
+export const [lakalaParser, unionpayPosParser, allinpayParser, cashParser, bankExcelParser] = PROFILE_PARSERS as [
+  StatementParser,
+  StatementParser,
+  StatementParser,
+  StatementParser,
+  StatementParser,
 ];

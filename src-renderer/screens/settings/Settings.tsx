@@ -7,6 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { LANGUAGES } from '../../i18n';
 import { useSession } from '../../session';
 import { DownloadCredentials } from './DownloadCredentials';
+import { ColumnProfiles } from './ColumnProfiles';
 
 export function Settings() {
   const { t, info, user, setUsers, setLanguage, lang } = useSession();
@@ -213,6 +214,7 @@ export function Settings() {
         </section>
 
         <DownloadCredentials />
+        <ColumnProfiles />
       </div>
     </div>
   );
