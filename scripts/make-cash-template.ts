@@ -1,30 +1,17 @@
 // Generates the cash register templates that cashiers fill in (design/statement-formats.md §6):
 //   resources/templates/cash-register-template.xlsx — sheets 收款明细, 缴款单 and 说明
 //   resources/templates/cash-register-template.csv  — 收款明细 only, UTF-8 with BOM
-// The headers are exactly those of src-main/statements/profiles/cash-register-v1.json; a test
+// The headers (src-main/statements/cash-template.ts) are those of profiles/cash-register-v1.json; a test
 // imports both files with the cash parser, so the template and the profile cannot drift apart.
 // Run: npx tsx scripts/make-cash-template.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { CASH_DETAIL_HEADERS, CASH_SLIP_HEADERS } from '../src-main/statements/cash-template';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'resources', 'templates');
-
-export const DETAIL_HEADERS = [
-  '业务日期',
-  '交付中心编码',
-  '收款时间',
-  '订单号',
-  '款项',
-  '金额',
-  '收银员工号',
-  '收款单号',
-  '缴款单号',
-  '备注',
-] as const;
-export const SLIP_HEADERS = ['缴款单号', '缴款日期', '交付中心编码', '存入账号后四位', '金额', '笔数'] as const;
 
 // One example row each; the slip totals its one receipt, so the template itself ties out.
 const DETAIL_EXAMPLE = [
@@ -84,7 +71,7 @@ export async function makeTemplates(dir = outDir): Promise<{ xlsx: string; csv: 
   wb.modified = new Date(Date.UTC(2026, 0, 1));
 
   const detail = wb.addWorksheet('收款明细');
-  detail.columns = DETAIL_HEADERS.map((h) => ({
+  detail.columns = CASH_DETAIL_HEADERS.map((h) => ({
     header: h,
     key: h,
     width: h === '收款时间' ? 21 : h === '订单号' || h === '备注' ? 24 : 16,
@@ -95,7 +82,7 @@ export async function makeTemplates(dir = outDir): Promise<{ xlsx: string; csv: 
   styleHeader(detail);
 
   const slips = wb.addWorksheet('缴款单');
-  slips.columns = SLIP_HEADERS.map((h) => ({ header: h, key: h, width: 16, style: { numFmt: '@' } }));
+  slips.columns = CASH_SLIP_HEADERS.map((h) => ({ header: h, key: h, width: 16, style: { numFmt: '@' } }));
   slips.addRow(SLIP_EXAMPLE);
   styleHeader(slips);
 
@@ -108,7 +95,7 @@ export async function makeTemplates(dir = outDir): Promise<{ xlsx: string; csv: 
   await writeFile(xlsx, Buffer.from(await wb.xlsx.writeBuffer()));
 
   const csv = join(dir, 'cash-register-template.csv');
-  const csvText = [DETAIL_HEADERS.join(','), DETAIL_EXAMPLE.join(',')].join('\r\n') + '\r\n';
+  const csvText = [CASH_DETAIL_HEADERS.join(','), DETAIL_EXAMPLE.join(',')].join('\r\n') + '\r\n';
   await writeFile(csv, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvText, 'utf8')]));
   return { xlsx, csv };
 }

@@ -244,6 +244,15 @@ async function pairForKey(tx: WriteTx, itemKey: string) {
   return { row, lineKey, id: matchId([row.itemKey, lineKey]) };
 }
 
+/** A discrepancy a user may still act on: it exists, is not resolved and its day is not locked. */
+async function unresolvedDisc(tx: WriteTx, id: string): Promise<DiscDetail> {
+  const d = await discById(tx, id);
+  if (!d) throw new ReconError('not_found', `no discrepancy ${id}`);
+  await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
+  if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
+  return d;
+}
+
 export interface ProposeInput extends Act {
   discrepancyId: string;
   amountFen?: number;
@@ -253,10 +262,7 @@ export interface ProposeInput extends Act {
 export async function propose(store: Store, kind: 'adjustment' | 'writeoff', input: ProposeInput): Promise<AdjustmentRow> {
   return store.write(async (tx) => {
     await requireUser(tx, input.actor);
-    const d = await discById(tx, input.discrepancyId);
-    if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
-    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
-    if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
+    const d = await unresolvedDisc(tx, input.discrepancyId);
     const pending = await pendingAdjustments(tx, d.id);
     if (pending.length) throw new ReconError('conflict', `discrepancy ${d.id} already has ${pending[0]!.kind} ${pending[0]!.id} (${pending[0]!.state})`);
     if (input.amountFen !== undefined && input.amountFen !== d.amountFen) {
@@ -335,10 +341,7 @@ export interface CarryInput extends Act {
 export async function carry(store: Store, input: CarryInput): Promise<DiscDetail> {
   return store.write(async (tx) => {
     await requireUser(tx, input.actor);
-    const d = await discById(tx, input.discrepancyId);
-    if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
-    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
-    if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
+    const d = await unresolvedDisc(tx, input.discrepancyId);
     if (!d.channel || ['fee_differs', 'settlement_differs', 'order_incomplete'].includes(d.type)) {
       throw new ReconError('invalid_input', `a ${d.type} discrepancy is not carried: it is resolved by an adjustment`);
     }
@@ -370,10 +373,7 @@ export interface RefundRequestInput extends Act {
 export async function requestRefund(store: Store, input: RefundRequestInput): Promise<{ taskId: number; discrepancy: DiscDetail }> {
   return store.write(async (tx) => {
     await requireUser(tx, input.actor);
-    const d = await discById(tx, input.discrepancyId);
-    if (!d) throw new ReconError('not_found', `no discrepancy ${input.discrepancyId}`);
-    await assertDaysOpen(tx, [d.businessDate], `changing discrepancy ${d.id}`);
-    if (d.state === 'resolved') throw new ReconError('conflict', `discrepancy ${d.id} is already resolved (${d.resolution})`);
+    const d = await unresolvedDisc(tx, input.discrepancyId);
     if (d.taskId !== null) throw new ReconError('conflict', `discrepancy ${d.id} already has task ${d.taskId}`);
     const members = d.members.map((m) => m.key);
     const taskId = await insertTask(tx, {

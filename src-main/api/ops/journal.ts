@@ -12,6 +12,7 @@ import type {
   DayExportStatus, ExportBatch, JournalDoc, JournalLine, JournalLineGridRow, JournalTotals, RuleHistoryRow, TraceRow,
 } from '../../store/journal';
 import type { ValidationProblem } from '../../journal/validate';
+import type { ExportResult } from '../../journal/export';
 
 const Scope = z
   .object({ date: z.iso.date().optional(), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() })
@@ -49,19 +50,8 @@ export interface JournalPreview {
   problems: ValidationProblem[];
 }
 
-/** What an export job returns (file and fileName let the window save it). */
-export interface JournalExportResult {
-  registerId: number;
-  file: string;
-  fileName: string;
-  documents: number;
-  lines: number;
-  debitFen: number;
-  creditFen: number;
-  balanced: boolean;
-  sha256: string;
-  rewritten: boolean;
-}
+/** What an export job returns (file and fileName let the window save it): the export without its warnings. */
+export type JournalExportResult = Omit<ExportResult, 'problems'>;
 
 export const journalOps = {
   'journal.rules.list': op<JournalRulesView>()(z.object({}).strict()),

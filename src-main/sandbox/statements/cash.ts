@@ -5,6 +5,7 @@
 // net positive is not deposited (its receipts carry no slip). The bank credits each slip the day after.
 import { COLLECTION_ACCOUNT } from '../data';
 import type { BillingKind } from '../../domain/channels';
+import { CASH_DETAIL_HEADERS, CASH_SLIP_HEADERS } from '../../statements/cash-template';
 import {
   addDaysTo,
   compactDate,
@@ -18,20 +19,6 @@ import {
   type UnkeyedLine,
   type WriterOutput,
 } from './common';
-
-const DETAIL_HEADER = [
-  '业务日期',
-  '交付中心编码',
-  '收款时间',
-  '订单号',
-  '款项',
-  '金额',
-  '收银员工号',
-  '收款单号',
-  '缴款单号',
-  '备注',
-];
-const SLIP_HEADER = ['缴款单号', '缴款日期', '交付中心编码', '存入账号后四位', '金额', '笔数'];
 
 export interface CashSlip {
   slipNo: string;
@@ -89,7 +76,7 @@ export function cashSlips(
 export function writeCash(date: string, entries: readonly Entry[]): WriterOutput {
   const fileName = `cash-register-${compactDate(date)}.csv`;
   const { slips, slipOf } = cashSlips(date, entries);
-  const rows = [DETAIL_HEADER.join(',')];
+  const rows = [CASH_DETAIL_HEADERS.join(',')];
   const lines: WriterOutput['lines'] = [];
   for (const e of entries) {
     const p = e.payment.record;
@@ -134,7 +121,7 @@ export function writeCash(date: string, entries: readonly Entry[]): WriterOutput
     lines.push({ entry: e, line });
   }
   rows.push('');
-  rows.push(SLIP_HEADER.join(','));
+  rows.push(CASH_SLIP_HEADERS.join(','));
   for (const s of slips) {
     rows.push(
       csvRow([s.slipNo, s.depositDate, s.center, COLLECTION_ACCOUNT.slice(-4), yuan(s.amountFen), String(s.count)]),

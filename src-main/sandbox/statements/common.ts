@@ -231,48 +231,75 @@ export function buildZip(entries: readonly ZipEntry[], date: string): Uint8Array
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const dosDate = ((y - 1980) << 9) | (m << 5) | d;
   const dosTime = 6 << 11; // 06:00:00, when the channel publishes the file
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
+  return zipContainer(
+    entries.map((e) => ({
+      name: e.nameEncoding === 'gbk' ? iconv.encode(e.name, 'gbk') : Buffer.from(e.name, 'utf8'),
+      body: deflateSync(e.data, { level: 6 }),
+      flags: e.nameEncoding === 'utf-8' ? 0x800 : 0,
+      method: 8,
+      dosTime,
+      dosDate,
+      crc: crc32(e.data),
+      size: e.data.length,
+    })),
+  );
+}
+
+/** One member as the container stores it: its name's bytes, the stored body, and what the headers say of it. */
+export interface ZipRecord {
+  name: Uint8Array;
+  body: Uint8Array;
+  /** General purpose flags: bit 11 = UTF-8 name, bit 0 = encrypted. */
+  flags: number;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  dosTime: number;
+  dosDate: number;
+  crc: number;
+  /** The uncompressed size the headers declare. */
+  size: number;
+}
+
+/** Local headers and bodies, the central directory and its end record: no zip64, extra fields or comment. */
+export function zipContainer(records: readonly ZipRecord[]): Uint8Array {
+  const locals: Uint8Array[] = [];
+  const centrals: Uint8Array[] = [];
   let offset = 0;
-  for (const e of entries) {
-    const name = e.nameEncoding === 'gbk' ? iconv.encode(e.name, 'gbk') : Buffer.from(e.name, 'utf8');
-    const body = Buffer.from(deflateSync(e.data, { level: 6 }));
-    const flags = e.nameEncoding === 'utf-8' ? 0x800 : 0;
-    const crc = crc32(e.data) >>> 0;
+  for (const r of records) {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(r.flags, 6);
+    local.writeUInt16LE(r.method, 8);
+    local.writeUInt16LE(r.dosTime, 10);
+    local.writeUInt16LE(r.dosDate, 12);
+    local.writeUInt32LE(r.crc >>> 0, 14);
+    local.writeUInt32LE(r.body.length, 18);
+    local.writeUInt32LE(r.size, 22);
+    local.writeUInt16LE(r.name.length, 26);
     local.writeUInt16LE(0, 28);
-    locals.push(local, name, body);
+    locals.push(local, r.name, r.body);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(r.flags, 8);
+    central.writeUInt16LE(r.method, 10);
+    central.writeUInt16LE(r.dosTime, 12);
+    central.writeUInt16LE(r.dosDate, 14);
+    central.writeUInt32LE(r.crc >>> 0, 16);
+    central.writeUInt32LE(r.body.length, 20);
+    central.writeUInt32LE(r.size, 24);
+    central.writeUInt16LE(r.name.length, 28);
     central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+    centrals.push(central, r.name);
+    offset += local.length + r.name.length + r.body.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(records.length, 8);
+  end.writeUInt16LE(records.length, 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...locals, cd, end]));

@@ -21,6 +21,7 @@ import {
   hhmmss,
   isoBeijing,
   billingLabel,
+  signedFen,
   type Entry,
   type UnkeyedLine,
   type WriterOutput,
@@ -72,6 +73,36 @@ function posIds(e: Entry, seedKey: string, startMs: number): PosIds {
     batch: String(Math.floor((e.atMs - startMs) / DAY) + 1).padStart(6, '0'),
     originalRef: p.refNo,
     orderNo: refund.merchantRefundNo ?? '',
+  };
+}
+
+/** What the parsers read from a POS line: the acquirer's ids of the entry, signed amount, fee and time. */
+function posLine(
+  e: Entry,
+  ids: PosIds,
+  remark: string,
+  at: Pick<UnkeyedLine, 'fileName' | 'member' | 'lineNo'>,
+  channelTxnId: string | null,
+  originalTxnId: string | null,
+): UnkeyedLine {
+  return {
+    fileName: at.fileName,
+    member: at.member,
+    lineNo: at.lineNo,
+    kind: e.kind,
+    amountFen: signedFen(e),
+    feeFen: e.feeFen,
+    occurredAt: isoBeijing(e.atMs),
+    channelTxnId,
+    merchantOrderNo: ids.orderNo || null,
+    refundNo: null,
+    originalTxnId,
+    terminalId: ids.terminal,
+    refNo: ids.refNo,
+    voucherNo: ids.voucher,
+    payerAccount: null,
+    payerName: null,
+    remark,
   };
 }
 
@@ -162,26 +193,10 @@ export function writeUnionpay(date: string, entries: readonly Entry[], seedKey: 
         remark,
       ]),
     );
-    const line: UnkeyedLine = {
-      fileName,
-      member: null,
-      lineNo: rows.length,
-      kind: e.kind,
-      amountFen: amount,
-      feeFen: e.feeFen,
-      occurredAt: isoBeijing(e.atMs),
-      channelTxnId: null,
-      merchantOrderNo: ids.orderNo || null,
-      refundNo: null,
-      originalTxnId: ids.originalRef,
-      terminalId: ids.terminal,
-      refNo: ids.refNo,
-      voucherNo: ids.voucher,
-      payerAccount: null,
-      payerName: null,
-      remark,
-    };
-    lines.push({ entry: e, line });
+    lines.push({
+      entry: e,
+      line: posLine(e, ids, remark, { fileName, member: null, lineNo: rows.length }, null, ids.originalRef),
+    });
   }
   rows.push(
     csvRow([
@@ -295,26 +310,10 @@ export function writeAllinpay(date: string, entries: readonly Entry[], seedKey: 
         remark,
       ]),
     );
-    const line: UnkeyedLine = {
-      fileName,
-      member,
-      lineNo: rows.length,
-      kind: e.kind,
-      amountFen: e.kind === 'payment' ? e.amountFen : -e.amountFen,
-      feeFen: e.feeFen,
-      occurredAt: isoBeijing(e.atMs),
-      channelTxnId: id,
-      merchantOrderNo: ids.orderNo || null,
-      refundNo: null,
-      originalTxnId: original || null,
-      terminalId: ids.terminal,
-      refNo: ids.refNo,
-      voucherNo: ids.voucher,
-      payerAccount: null,
-      payerName: null,
-      remark,
-    };
-    lines.push({ entry: e, line });
+    lines.push({
+      entry: e,
+      line: posLine(e, ids, remark, { fileName, member, lineNo: rows.length }, id, original || null),
+    });
   }
   rows.push(
     csvRow([

@@ -154,6 +154,39 @@ export function utf8Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+/** A JSON or XML error body delivered where a statement was expected: its first byte (after a UTF-8 BOM) is { or <. */
+export function isErrorBody(bytes: Uint8Array): boolean {
+  const first = bytes[0] === 0xef ? bytes[3] : bytes[0];
+  return first === 0x7b || first === 0x3c;
+}
+
+/** Write an Authorization header `SCHEMA k="v",k="v"…` (WeChat Pay v3, Lakala v3), the fields in the given order. */
+export function formatSchemaAuthorization<K extends string>(
+  schema: string,
+  keys: readonly K[],
+  a: Record<K, string>,
+): string {
+  return `${schema} ${keys.map((k) => `${k}="${a[k]}"`).join(',')}`;
+}
+
+/**
+ * Read an Authorization header of the form `SCHEMA k="v",k="v"…` (WeChat Pay v3, Lakala v3): the
+ * named fields, or null when the header is of another schema or one of them is missing or empty.
+ */
+export function parseSchemaAuthorization<K extends string>(
+  schema: string,
+  keys: readonly K[],
+  header: string | undefined | null,
+): Record<K, string> | null {
+  if (!header?.startsWith(`${schema} `)) return null;
+  const fields = new Map<string, string>();
+  for (const m of header.slice(schema.length + 1).matchAll(/\s*([a-z_]+)="([^"]*)"\s*(?:,|$)/g)) {
+    fields.set(m[1]!, m[2]!);
+  }
+  const a = Object.fromEntries(keys.map((k) => [k, fields.get(k) ?? ''])) as Record<K, string>;
+  return keys.every((k) => a[k] !== '') ? a : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // RSA (PKCS#1 v1.5 with SHA-256, what all three channels call SHA256withRSA)
 

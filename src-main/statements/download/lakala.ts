@@ -15,9 +15,12 @@ import {
   beijingCompact,
   checkFreshness,
   compactIsoDate,
+  formatSchemaAuthorization,
   httpExchange,
+  isErrorBody,
   joinUrl,
   nonce as makeNonce,
+  parseSchemaAuthorization,
   privateKeyFrom,
   publicKeyFrom,
   sha256Hex,
@@ -66,25 +69,15 @@ export interface LakalaAuthorization {
   signature: string;
 }
 
+/** The Authorization header's fields, in the order the channel writes them. */
+const LAKALA_AUTH_FIELDS = ['appid', 'serial_no', 'timestamp', 'nonce_str', 'signature'] as const;
+
 export function formatLakalaAuthorization(a: LakalaAuthorization): string {
-  return `${LAKALA_SCHEMA} appid="${a.appid}",serial_no="${a.serial_no}",timestamp="${a.timestamp}",nonce_str="${a.nonce_str}",signature="${a.signature}"`;
+  return formatSchemaAuthorization(LAKALA_SCHEMA, LAKALA_AUTH_FIELDS, a);
 }
 
 export function parseLakalaAuthorization(header: string | undefined | null): LakalaAuthorization | null {
-  if (!header?.startsWith(`${LAKALA_SCHEMA} `)) return null;
-  const fields = new Map<string, string>();
-  for (const m of header.slice(LAKALA_SCHEMA.length + 1).matchAll(/\s*([a-z_]+)="([^"]*)"\s*(?:,|$)/g)) {
-    fields.set(m[1]!, m[2]!);
-  }
-  const get = (k: keyof LakalaAuthorization) => fields.get(k) ?? '';
-  const a = {
-    appid: get('appid'),
-    serial_no: get('serial_no'),
-    timestamp: get('timestamp'),
-    nonce_str: get('nonce_str'),
-    signature: get('signature'),
-  };
-  return Object.values(a).every((v) => v !== '') ? a : null;
+  return parseSchemaAuthorization(LAKALA_SCHEMA, LAKALA_AUTH_FIELDS, header);
 }
 
 export function signLakalaRequest(
@@ -236,8 +229,7 @@ export async function downloadLakalaStatement(
       `the statement of ${date} does not have the SHA-256 ${NAME} announced (${digest || 'none'}, got ${actual})`,
     );
   }
-  const first = bytes[0] === 0xef ? bytes[3] : bytes[0];
-  if (first === 0x7b || first === 0x3c) {
+  if (isErrorBody(bytes)) {
     throw new DownloadError(
       'bad_content',
       `${NAME}'s statement of ${date} is an error body, not a statement: ${utf8Text(bytes.subarray(0, 120))}`,

@@ -19,9 +19,12 @@ import {
   MAX_DOWNLOAD_BYTES,
   checkFreshness,
   compactIsoDate,
+  formatSchemaAuthorization,
   httpExchange,
+  isErrorBody,
   joinUrl,
   nonce as makeNonce,
+  parseSchemaAuthorization,
   privateKeyFrom,
   publicKeyFrom,
   sha1Hex,
@@ -75,26 +78,16 @@ export interface WechatAuthorization {
   signature: string;
 }
 
+/** The Authorization header's fields, in the order the channel writes them. */
+const WECHAT_AUTH_FIELDS = ['mchid', 'nonce_str', 'timestamp', 'serial_no', 'signature'] as const;
+
 export function formatWechatAuthorization(a: WechatAuthorization): string {
-  return `${WECHAT_SCHEMA} mchid="${a.mchid}",nonce_str="${a.nonce_str}",timestamp="${a.timestamp}",serial_no="${a.serial_no}",signature="${a.signature}"`;
+  return formatSchemaAuthorization(WECHAT_SCHEMA, WECHAT_AUTH_FIELDS, a);
 }
 
 /** Parse an Authorization header of the v3 schema; null when it is not one. */
 export function parseWechatAuthorization(header: string | undefined | null): WechatAuthorization | null {
-  if (!header?.startsWith(`${WECHAT_SCHEMA} `)) return null;
-  const fields = new Map<string, string>();
-  for (const m of header.slice(WECHAT_SCHEMA.length + 1).matchAll(/\s*([a-z_]+)="([^"]*)"\s*(?:,|$)/g)) {
-    fields.set(m[1]!, m[2]!);
-  }
-  const get = (k: keyof WechatAuthorization) => fields.get(k) ?? '';
-  const a = {
-    mchid: get('mchid'),
-    nonce_str: get('nonce_str'),
-    timestamp: get('timestamp'),
-    serial_no: get('serial_no'),
-    signature: get('signature'),
-  };
-  return Object.values(a).every((v) => v !== '') ? a : null;
+  return parseSchemaAuthorization(WECHAT_SCHEMA, WECHAT_AUTH_FIELDS, header);
 }
 
 /** The Authorization header of one request. */
@@ -295,8 +288,7 @@ export async function downloadWechatTradeBill(
       `the trade bill of ${date} does not have the SHA1 ${NAME} announced (${hashValue}, got ${actual}): the file was damaged or altered on the way`,
     );
   }
-  const first = bytes[0] === 0xef ? bytes[3] : bytes[0];
-  if (bytes.length === 0 || first === 0x7b || first === 0x3c) {
+  if (bytes.length === 0 || isErrorBody(bytes)) {
     throw new DownloadError(
       'bad_content',
       `${NAME}'s trade bill of ${date} is an error body, not a statement: ${utf8Text(bytes.subarray(0, 120))}`,

@@ -1,6 +1,7 @@
 // A channel-API sandbox for the download tests: the real channel server (sandbox/channel-server.ts)
 // on a loopback port, serving small fixture statements instead of the generated dataset.
 import { createServer } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,7 +10,8 @@ import {
   type ChannelStatementSource,
 } from '../../../src-main/sandbox/channel-server';
 import { listen } from '../../../src-main/sandbox/central-server';
-import type { FetchLike } from '../../../src-main/statements/download/common';
+import { DownloadError, type DownloadChannel, type FetchLike } from '../../../src-main/statements/download/common';
+import type { CredentialsOf } from '../../../src-main/statements/download/credentials';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'statements');
 export const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
@@ -52,6 +54,34 @@ export async function startChannelSandbox(
         server.closeAllConnections();
       }),
   };
+}
+
+/** One channel's demo credentials against a sandbox started before the file's tests and closed after them. */
+export function useChannelSandbox<C extends DownloadChannel>(channel: C): { readonly creds: CredentialsOf[C] } {
+  let sb: ChannelSandbox | null = null;
+  const held: { creds: CredentialsOf[C] | null } = { creds: null };
+  beforeAll(async () => {
+    sb = await startChannelSandbox();
+    held.creds = sb.api.credentials(sb.url)[channel];
+  });
+  afterAll(() => sb?.close());
+  return {
+    get creds() {
+      if (held.creds === null) throw new Error('the channel sandbox is not started yet');
+      return held.creds;
+    },
+  };
+}
+
+/** The DownloadError a download ends in (anything else, or success, fails the test). */
+export async function downloadFailure(p: Promise<unknown>): Promise<DownloadError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DownloadError) return e;
+    throw e;
+  }
+  throw new Error('expected the download to fail');
 }
 
 /** A fetch that lets `alter` rewrite the answer of requests whose URL matches. */

@@ -1,38 +1,19 @@
 // UnionPay fileTransfer against the sandbox's gateway: sorted-string RSA signatures both ways, and
 // the base64 → inflate → zip path of fileContent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { sandboxChannelKeys } from '../../../src-main/sandbox/keys';
-import { DownloadError } from '../../../src-main/statements/download/common';
 import {
   downloadUnionpayFile,
   formatUnionpayMessage,
   parseUnionpayMessage,
   signUnionpay,
-  type UnionpayCredentials,
 } from '../../../src-main/statements/download/unionpay';
 import { readZip } from '../../../src-main/statements/zip';
-import { alteringFetch, fixture, startChannelSandbox, type ChannelSandbox } from './helpers';
+import { alteringFetch, downloadFailure, fixture, useChannelSandbox } from './helpers';
 
-let sb: ChannelSandbox;
-let creds: UnionpayCredentials;
+const sandbox = useChannelSandbox('unionpay');
 const DAY = '2026-10-03';
-
-beforeAll(async () => {
-  sb = await startChannelSandbox();
-  creds = sb.api.credentials(sb.url).unionpay;
-});
-afterAll(() => sb.close());
-
-async function failure(p: Promise<unknown>): Promise<DownloadError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DownloadError) return e;
-    throw e;
-  }
-  throw new Error('expected the download to fail');
-}
 
 describe('UnionPay fileTransfer', () => {
   it('posts a signed txnType 76 request and unpacks base64 → deflate → the day zip', async () => {
@@ -46,14 +27,14 @@ describe('UnionPay fileTransfer', () => {
       request = new URLSearchParams(String(init?.body));
       return watch(String(input), init);
     };
-    const d = await downloadUnionpayFile(creds, DAY, { fetch: spy });
+    const d = await downloadUnionpayFile(sandbox.creds, DAY, { fetch: spy });
     expect(Object.fromEntries(request)).toMatchObject({
       txnType: '76',
       fileType: '00',
       signMethod: '01',
       settleDate: '1003',
-      merId: creds.merId,
-      certId: creds.certId,
+      merId: sandbox.creds.merId,
+      certId: sandbox.creds.certId,
     });
     expect(request.get('signature')).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(answer['respCode']).toBe('00');
@@ -61,28 +42,28 @@ describe('UnionPay fileTransfer', () => {
     // The test unpacks the answer itself too: the adapter returns exactly the inflated zip.
     const zip = inflateSync(Buffer.from(answer['fileContent']!, 'base64'));
     expect(Buffer.from(d.bytes).equals(zip)).toBe(true);
-    expect(d.fileName).toBe(`${creds.merId}_20261003.zip`);
+    expect(d.fileName).toBe(`${sandbox.creds.merId}_20261003.zip`);
     const members = readZip(d.bytes);
     expect(members).toHaveLength(1);
     expect(Buffer.from(members[0]!.bytes).equals(Buffer.from(fixture('unionpay-pos-void-and-return.csv')))).toBe(true);
   });
 
   it('turns respCode 98 (no file) into an error', async () => {
-    const e = await failure(downloadUnionpayFile(creds, '2026-10-04'));
+    const e = await downloadFailure(downloadUnionpayFile(sandbox.creds, '2026-10-04'));
     expect(e.code).toBe('no_statement');
     expect(e.details.channelCode).toBe('98');
   });
 
   it('checks the year the settleDate cannot carry, in the returned file name', async () => {
     // 2025-10-03 asks settleDate 1003; the gateway answers with its latest 10-03, of 2026.
-    const e = await failure(downloadUnionpayFile(creds, '2025-10-03'));
+    const e = await downloadFailure(downloadUnionpayFile(sandbox.creds, '2025-10-03'));
     expect(e.code).toBe('bad_content');
     expect(e.message).toMatch(/_20261003\.zip.*not the file of 2025-10-03/);
   });
 
   it('is refused by the gateway when the request is signed with another key', async () => {
     const stranger = sandboxChannelKeys('someone-else', 'unionpay').merchant.privateKeyPem;
-    const e = await failure(downloadUnionpayFile({ ...creds, privateKeyPem: stranger }, DAY));
+    const e = await downloadFailure(downloadUnionpayFile({ ...sandbox.creds, privateKeyPem: stranger }, DAY));
     expect(e.code).toBe('channel_error');
     expect(e.details.channelCode).toBe('11');
     expect(e.message).toMatch(/验证签名失败/);
@@ -94,21 +75,23 @@ describe('UnionPay fileTransfer', () => {
       f['fileContent'] = deflateSync(Buffer.from('PK\u0003\u0004 not the file')).toString('base64');
       return { body: new Uint8Array(Buffer.from(formatUnionpayMessage(f))) };
     });
-    const e1 = await failure(downloadUnionpayFile(creds, DAY, { fetch: swap }));
+    const e1 = await downloadFailure(downloadUnionpayFile(sandbox.creds, DAY, { fetch: swap }));
     expect(e1.code).toBe('bad_signature');
     expect(e1.message).toMatch(/altered or is not from UnionPay/);
 
     const wrong = sandboxChannelKeys('someone-else', 'unionpay').platform.publicKeyPem;
-    expect((await failure(downloadUnionpayFile({ ...creds, platformPublicKeyPem: wrong }, DAY))).code).toBe(
-      'bad_signature',
-    );
+    expect(
+      (await downloadFailure(downloadUnionpayFile({ ...sandbox.creds, platformPublicKeyPem: wrong }, DAY))).code,
+    ).toBe('bad_signature');
 
     const unsigned = alteringFetch(/fileTransRequest/, (body) => {
       const f = parseUnionpayMessage(Buffer.from(body).toString('utf8'));
       delete f['signature'];
       return { body: new Uint8Array(Buffer.from(formatUnionpayMessage(f))) };
     });
-    expect((await failure(downloadUnionpayFile(creds, DAY, { fetch: unsigned }))).message).toMatch(/not signed/);
+    expect((await downloadFailure(downloadUnionpayFile(sandbox.creds, DAY, { fetch: unsigned }))).message).toMatch(
+      /not signed/,
+    );
   });
 
   it('refuses fileContent that is signed but not a deflated zip', async () => {
@@ -130,12 +113,14 @@ describe('UnionPay fileTransfer', () => {
         f['signature'] = signUnionpay(platform, f);
         return new Response(formatUnionpayMessage(f), { status: 200 });
       };
-    const notDeflate = await failure(
-      downloadUnionpayFile(creds, DAY, { fetch: junk(Buffer.from('plain').toString('base64')) }),
+    const notDeflate = await downloadFailure(
+      downloadUnionpayFile(sandbox.creds, DAY, { fetch: junk(Buffer.from('plain').toString('base64')) }),
     );
     expect(notDeflate.message).toMatch(/does not inflate/);
-    const notZip = await failure(
-      downloadUnionpayFile(creds, DAY, { fetch: junk(deflateSync(Buffer.from('a,b\n1,2\n')).toString('base64')) }),
+    const notZip = await downloadFailure(
+      downloadUnionpayFile(sandbox.creds, DAY, {
+        fetch: junk(deflateSync(Buffer.from('a,b\n1,2\n')).toString('base64')),
+      }),
     );
     expect(notZip.message).toMatch(/not a readable zip/);
   });

@@ -1,30 +1,12 @@
 // The WeChat Pay v3 trade bill download against the sandbox's WeChat API (real signatures both ways).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sandboxChannelKeys } from '../../../src-main/sandbox/keys';
-import { DownloadError } from '../../../src-main/statements/download/common';
-import { downloadWechatTradeBill, type WechatCredentials } from '../../../src-main/statements/download/wechat';
-import { alteringFetch, fixture, startChannelSandbox, type ChannelSandbox } from './helpers';
+import { downloadWechatTradeBill } from '../../../src-main/statements/download/wechat';
+import { alteringFetch, downloadFailure, fixture, useChannelSandbox } from './helpers';
 
-let sb: ChannelSandbox;
-let creds: WechatCredentials;
+const sandbox = useChannelSandbox('wechat');
 const DAY = '2024-03-15';
-
-beforeAll(async () => {
-  sb = await startChannelSandbox();
-  creds = sb.api.credentials(sb.url).wechat;
-});
-afterAll(() => sb.close());
-
-async function failure(p: Promise<unknown>): Promise<DownloadError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DownloadError) return e;
-    throw e;
-  }
-  throw new Error('expected the download to fail');
-}
 
 describe('WeChat Pay trade bill download', () => {
   it('gets the gzip bill, checks its SHA1 over the uncompressed bytes and returns the CSV', async () => {
@@ -34,9 +16,9 @@ describe('WeChat Pay trade bill download', () => {
       expect([body[0], body[1]]).toEqual([0x1f, 0x8b]);
       return { body };
     });
-    const d = await downloadWechatTradeBill(creds, DAY, { fetch: watch });
+    const d = await downloadWechatTradeBill(sandbox.creds, DAY, { fetch: watch });
     expect(Buffer.from(d.bytes).equals(Buffer.from(fixture('wechat-all-with-refund.csv')))).toBe(true);
-    expect(d.fileName).toBe(`wechat-tradebill-${creds.mchid}-20240315-ALL.csv`);
+    expect(d.fileName).toBe(`wechat-tradebill-${sandbox.creds.mchid}-20240315-ALL.csv`);
     expect(gzipped).toBeGreaterThan(0);
     expect(d.notes[0]).toMatch(/^SHA1 [0-9a-f]{40} checked$/);
   });
@@ -46,22 +28,24 @@ describe('WeChat Pay trade bill download', () => {
       const csv = Buffer.from(gunzipSync(body)).toString('utf8').replace('5000.00', '5000.01');
       return { body: new Uint8Array(gzipSync(csv)) };
     });
-    const e = await failure(downloadWechatTradeBill(creds, DAY, { fetch: swap }));
+    const e = await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: swap }));
     expect(e.code).toBe('hash_mismatch');
     expect(e.message).toMatch(/does not have the SHA1 WeChat Pay announced/);
   });
 
   it('refuses a file that is not gzip, and a damaged gzip', async () => {
     const plain = alteringFetch(/billdownload/, (body) => ({ body: new Uint8Array(gunzipSync(body)) }));
-    expect((await failure(downloadWechatTradeBill(creds, DAY, { fetch: plain }))).message).toMatch(/not gzip/);
+    expect((await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: plain }))).message).toMatch(
+      /not gzip/,
+    );
     const cut = alteringFetch(/billdownload/, (body) => ({ body: body.subarray(0, body.length - 12) }));
-    expect((await failure(downloadWechatTradeBill(creds, DAY, { fetch: cut }))).message).toMatch(
+    expect((await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: cut }))).message).toMatch(
       /gzip file is damaged/,
     );
   });
 
   it('turns NO_STATEMENT_EXIST into an error, never an empty statement', async () => {
-    const e = await failure(downloadWechatTradeBill(creds, '2024-03-16'));
+    const e = await downloadFailure(downloadWechatTradeBill(sandbox.creds, '2024-03-16'));
     expect(e.code).toBe('no_statement');
     expect(e.details).toMatchObject({ status: 400, channelCode: 'NO_STATEMENT_EXIST' });
     expect(e.message).toMatch(/no trade bill for 2024-03-16/);
@@ -71,18 +55,20 @@ describe('WeChat Pay trade bill download', () => {
     const json = alteringFetch(/billdownload/, () => ({
       body: new Uint8Array(fixture('wechat-error-body-no-statement.json')),
     }));
-    expect((await failure(downloadWechatTradeBill(creds, DAY, { fetch: json }))).code).toBe('no_statement');
+    expect((await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: json }))).code).toBe(
+      'no_statement',
+    );
     const xml = alteringFetch(/billdownload/, () => ({
       body: new Uint8Array(fixture('wechat-error-body-no-bill.xml')),
     }));
-    const e = await failure(downloadWechatTradeBill(creds, DAY, { fetch: xml }));
+    const e = await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: xml }));
     expect(e.code).toBe('no_statement');
     expect(e.message).toMatch(/not signed/);
   });
 
   it('is refused by the channel when the request is signed with another key', async () => {
     const stranger = sandboxChannelKeys('someone-else', 'wechat').merchant.privateKeyPem;
-    const e = await failure(downloadWechatTradeBill({ ...creds, privateKeyPem: stranger }, DAY));
+    const e = await downloadFailure(downloadWechatTradeBill({ ...sandbox.creds, privateKeyPem: stranger }, DAY));
     expect(e.code).toBe('channel_error');
     expect(e.details.channelCode).toBe('SIGN_ERROR');
     expect(e.message).toMatch(/签名错误/);
@@ -90,7 +76,7 @@ describe('WeChat Pay trade bill download', () => {
 
   it('refuses an answer that does not verify with the configured platform key, or was altered', async () => {
     const wrong = sandboxChannelKeys('someone-else', 'wechat').platform.publicKeyPem;
-    const e1 = await failure(downloadWechatTradeBill({ ...creds, platformPublicKeyPem: wrong }, DAY));
+    const e1 = await downloadFailure(downloadWechatTradeBill({ ...sandbox.creds, platformPublicKeyPem: wrong }, DAY));
     expect(e1.code).toBe('bad_signature');
     const redirect = alteringFetch(/tradebill/, (body) => ({
       body: new Uint8Array(
@@ -101,13 +87,15 @@ describe('WeChat Pay trade bill download', () => {
         ),
       ),
     }));
-    const e2 = await failure(downloadWechatTradeBill(creds, DAY, { fetch: redirect }));
+    const e2 = await downloadFailure(downloadWechatTradeBill(sandbox.creds, DAY, { fetch: redirect }));
     expect(e2.code).toBe('bad_signature');
     expect(e2.message).toMatch(/altered or is not from WeChat Pay/);
   });
 
   it('reports an unreachable API as a network failure, worth retrying', async () => {
-    const e = await failure(downloadWechatTradeBill({ ...creds, url: 'http://127.0.0.1:9' }, DAY, { timeoutMs: 2000 }));
+    const e = await downloadFailure(
+      downloadWechatTradeBill({ ...sandbox.creds, url: 'http://127.0.0.1:9' }, DAY, { timeoutMs: 2000 }),
+    );
     expect(e.code).toBe('network');
     expect(e.retryable).toBe(true);
   });

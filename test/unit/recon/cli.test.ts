@@ -1,30 +1,19 @@
 // The reconciliation commands through main() (src-main/cli.ts), in-process: otd reconcile, otd
 // discrepancies and otd sandbox score on a sandbox company's books, their JSON and exit codes, and
 // bad flags (exit 2, the store untouched).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../../src-main/cli';
 import { CHANNEL_CODES } from '../../../src-main/domain/channels';
 import { sandboxBooks, type SandboxBooks } from './sandbox-books';
+import { runCli } from '../run-cli';
 
 let books: SandboxBooks;
 let db: string;
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
-
+/** otd sandbox score of the books' database against all their manifests, as JSON. */
+const scoreAgainstManifests = () =>
+  runCli(['sandbox', 'score', '--db', db, ...books.manifestPaths.flatMap((m) => ['--manifest', m]), '--json']);
 const json = <T>(r: { stdout: string }) => JSON.parse(r.stdout) as T;
 const OPEN_TYPES = [
   'long',
@@ -56,14 +45,7 @@ afterAll(() => rm(books.dir, { recursive: true, force: true }));
 
 describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
   it('scores before any run: every expectation missed, exit 1', async () => {
-    const r = await cli([
-      'sandbox',
-      'score',
-      '--db',
-      db,
-      ...books.manifestPaths.flatMap((m) => ['--manifest', m]),
-      '--json',
-    ]);
+    const r = await scoreAgainstManifests();
     expect(r.code).toBe(1);
     const s = json<{ recall: number; precision: number; missed: unknown[]; spurious: unknown[] }>(r);
     expect(s.recall).toBe(0);
@@ -72,7 +54,7 @@ describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
   });
 
   it('reconciles the days: one object per channel-day, channel order, every proof holds', async () => {
-    const r = await cli([
+    const r = await runCli([
       'reconcile',
       '--db',
       db,
@@ -104,23 +86,16 @@ describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
   });
 
   it('reconciles one channel-day, and prints a line per day without --json', async () => {
-    const one = await cli(['reconcile', '--db', db, '--date', books.days[1]!, '--channel', 'wechat', '--json']);
+    const one = await runCli(['reconcile', '--db', db, '--date', books.days[1]!, '--channel', 'wechat', '--json']);
     expect(one.code).toBe(0);
     expect(json<DayJson[]>(one).map((d) => [d.channel, d.businessDate])).toEqual([['wechat', books.days[1]]]);
-    const text = await cli(['reconcile', '--db', db, '--date', books.days[1]!, '--channel', 'alipay']);
+    const text = await runCli(['reconcile', '--db', db, '--date', books.days[1]!, '--channel', 'alipay']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^${books.days[1]} alipay +matched \\d+ \\(¥[\\d,]+\\.\\d\\d\\) +proof ok`));
   });
 
   it('scores the runs against the manifests: recall and precision 1, exit 0', async () => {
-    const r = await cli([
-      'sandbox',
-      'score',
-      '--db',
-      db,
-      ...books.manifestPaths.flatMap((m) => ['--manifest', m]),
-      '--json',
-    ]);
+    const r = await scoreAgainstManifests();
     const s = json<{
       recall: number;
       precision: number;
@@ -143,7 +118,7 @@ describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
         ageDays: number;
         members: { key: string; amountFen: number }[];
       }[]
-    >(await cli(['discrepancies', '--db', db, '--json']));
+    >(await runCli(['discrepancies', '--db', db, '--json']));
     expect(all.length).toBeGreaterThan(0);
     for (const d of all) {
       expect(d.id).toMatch(/^[0-9a-f]{32}$/);
@@ -153,16 +128,16 @@ describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
       for (const m of d.members) expect(m.key).toMatch(/^(P|R|L|S|O)\|/);
     }
     const day = books.days[2]!;
-    const some = await cli(['discrepancies', '--db', db, '--date', day, '--channel', 'wire', '--json']);
+    const some = await runCli(['discrepancies', '--db', db, '--date', day, '--channel', 'wire', '--json']);
     expect(some.code).toBe(0);
     expect(json<typeof all>(some)).toEqual(all.filter((d) => d.businessDate === day && d.channel === 'wire'));
-    const text = await cli(['discrepancies', '--db', db, '--date', day]);
+    const text = await runCli(['discrepancies', '--db', db, '--date', day]);
     expect(text.stdout.trim().split('\n').at(-1)).toBe(`${all.filter((d) => d.businessDate === day).length} open`);
   });
 
   it('refuses to run a signed-off day (exit 1, code locked)', async () => {
     const day = books.days[0]!;
-    const signed = await cli([
+    const signed = await runCli([
       'op',
       'recon.signoff',
       JSON.stringify({ channel: 'lakala', date: day, actor: 'li.fh' }),
@@ -170,7 +145,7 @@ describe('otd sandbox score, otd reconcile, otd discrepancies', () => {
       db,
     ]);
     expect(signed.code).toBe(0);
-    const r = await cli(['reconcile', '--db', db, '--date', day, '--channel', 'lakala', '--json']);
+    const r = await runCli(['reconcile', '--db', db, '--date', day, '--channel', 'lakala', '--json']);
     expect(r.code).toBe(1);
     expect(json<{ error: { code: string } }>(r).error.code).toBe('locked');
   });
@@ -195,7 +170,7 @@ describe('bad flags: exit 2, a message naming the flag', () => {
     ['no --manifest', ['sandbox', 'score', '--db', 'X'], /missing --manifest/],
   ];
   it.each(cases)('%s', async (_name, argv, message) => {
-    const r = await cli([...argv.map((a) => (a === 'X' ? db : a)), '--json']);
+    const r = await runCli([...argv.map((a) => (a === 'X' ? db : a)), '--json']);
     expect(r.code).toBe(2);
     expect(json<{ error: { code: string; message: string } }>(r).error).toMatchObject({
       code: 'invalid_input',
@@ -205,25 +180,25 @@ describe('bad flags: exit 2, a message naming the flag', () => {
 
   it('a database that does not exist is not created', async () => {
     const missing = join(books.dir, 'typo.sqlite');
-    const r = await cli(['reconcile', '--db', missing, '--date', '2026-10-01']);
+    const r = await runCli(['reconcile', '--db', missing, '--date', '2026-10-01']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`no database at ${missing}`);
-    expect((await cli(['discrepancies', '--db', missing])).code).toBe(2);
+    expect((await runCli(['discrepancies', '--db', missing])).code).toBe(2);
   });
 
   it('a manifest that is not one', async () => {
     const bad = join(books.dir, 'not-a-manifest.json');
     await writeFile(bad, '{"hello": 1}');
-    const r = await cli(['sandbox', 'score', '--db', db, '--manifest', bad]);
+    const r = await runCli(['sandbox', 'score', '--db', db, '--manifest', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: not a sandbox manifest`);
-    expect((await cli(['sandbox', 'score', '--db', db, '--manifest', join(books.dir, 'nothing.json')])).stderr).toMatch(
-      /no such file/,
-    );
+    expect(
+      (await runCli(['sandbox', 'score', '--db', db, '--manifest', join(books.dir, 'nothing.json')])).stderr,
+    ).toMatch(/no such file/);
   });
 
   it('--help lists the commands', async () => {
-    const r = await cli(['--help']);
+    const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const c of ['reconcile', 'discrepancies', 'sandbox score']) expect(r.stderr).toContain(`otd ${c}`);
   });
