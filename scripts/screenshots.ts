@@ -263,6 +263,24 @@ async function main(): Promise<void> {
           await page.screenshot({ path: file });
           process.stderr.write(`screenshots: ${file}\n`);
         }
+        // Journals: a reconciled day's entries generated for SAP; the posting rules; the month's close.
+        await page.evaluate((h) => (window.location.hash = h), '#/journal?tab=preview');
+        await page.getByTestId('journal-date').fill(scene.day.date);
+        await page.getByTestId('journal-generate').click();
+        await page.locator('[data-testid="journal-grid"] .ag-row[row-index="0"] .ag-cell').first().waitFor();
+        const closingShots: [string, string | null, string][] = [
+          ['journal', null, '[data-testid="journal-totals"]'],
+          ['journal-rules', '#/journal?tab=rules', '[data-testid="journal-rules"]'],
+          ['close', `#/close?${month}`, '[data-testid="close-chart"]'],
+        ];
+        for (const [name, hash, ready] of closingShots) {
+          if (hash) await page.evaluate((h) => (window.location.hash = h), hash);
+          await page.locator(ready).first().waitFor();
+          await settle(page);
+          const file = join(OUT, `${name}-${lang}.png`);
+          await page.screenshot({ path: file });
+          process.stderr.write(`screenshots: ${file}\n`);
+        }
         // The import preview: a good statement and a damaged one, with its errors by line.
         await page.evaluate(() => (window.location.hash = '#/statements?month=2026-10'));
         const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'statements');

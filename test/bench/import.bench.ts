@@ -47,6 +47,7 @@ export async function benchImport(lines = 1_000_000): Promise<BenchResult> {
     );
     const ours = JSON.parse(child.trim().split('\n').at(-1)!) as {
       ms: number;
+      closeMs: number;
       maxRssMb: number;
       status: string;
       lines: number;
@@ -56,6 +57,7 @@ export async function benchImport(lines = 1_000_000): Promise<BenchResult> {
       name: `import of a ${lines.toLocaleString('en')}-line WeChat bill (${round(statSync(bill).size / 1048576, 0)} MB)`,
       figures: {
         'ours (s)': round(ours.ms / 1000, 1),
+        'then checkpoint and close (s)': round(ours.closeMs / 1000, 1),
         'sqlite3 CLI .import (s)': round(cliMs / 1000, 1),
         'lines/s (ours)': Math.round(lines / (ours.ms / 1000)),
         'peak RSS (MB)': round(ours.maxRssMb, 0),

@@ -23,6 +23,13 @@ type View = OpResult<'close.period'>;
 
 export function Close(props: { route: Route }) {
   const { t, lang, user, channels, label } = useSession();
+  // Examples name channel-days by the channel's name (支付宝 2026-10-01) and adjustments by number;
+  // open items are listed in full, with type and amount, in their own card below.
+  const exampleText = (key: string, example: string) => {
+    if (key === 'adjustments') return `#${example}`;
+    const [channel, day] = example.split(' ');
+    return day ? `${label('channel', channel)} ${day}` : example;
+  };
   const ordered = inChannelOrder(channels, (c) => c.code);
   const asked = props.route.params.get('month');
   const [fallback, setFallback] = useState<string | null>(null);
@@ -185,7 +192,9 @@ export function Close(props: { route: Route }) {
                   <span className="muted">
                     {c.ok ? t('close.check.ok', { total: formatCount(c.total) }) : t('close.check.failing', { failing: formatCount(c.failing), total: formatCount(c.total) })}
                   </span>
-                  {!c.ok && c.examples.length > 0 && <span className="close-check-examples">{c.examples.join(', ')}</span>}
+                  {!c.ok && c.examples.length > 0 && c.key !== 'openItems' && (
+                    <span className="close-check-examples">{c.examples.map((e) => exampleText(c.key, e)).join('，')}</span>
+                  )}
                 </li>
               ))}
             </ul>
