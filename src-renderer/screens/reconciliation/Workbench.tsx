@@ -2,9 +2,9 @@
 // shows the auto-match rate, the open discrepancies (count and amount), the proof and the sign-off;
 // a cell opens that channel-day's discrepancies. Reconciliation of a day or a range runs as a job
 // with progress and Cancel. The demo company can import its sandbox statements here first.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DemoStatementsResult, WorkbenchCell } from '../../../src-main/api/contract';
-import { call, onEvent, toApiError, type ApiError } from '../../api/client';
+import { call, toApiError } from '../../api/client';
 import { ErrorBox, JobFailure } from '../../components/ErrorBox';
 import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
@@ -13,6 +13,7 @@ import { inChannelOrder } from '../../grid/channels';
 import { useSession } from '../../session';
 import { latestMonth } from '../statements/Statements';
 import { addMonths, daysOf, isMonth, monthTitle, weekday } from '../statements/month';
+import { useMonthCells } from '../statements/useMonthCells';
 import { goRecon, type ReconPlace } from './Reconciliation';
 
 /** "98.5%" with one decimal, "100%" when whole. */
@@ -21,13 +22,19 @@ export function percent(rate: number): string {
   return `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)}%`;
 }
 
+const RELOAD_SCOPES = ['recon', 'statements'];
+
 export function Workbench(props: { place: ReconPlace }) {
   const { t, lang, channels, user, info } = useSession();
   const ordered = inChannelOrder(channels, (c) => c.code);
   const [fallback, setFallback] = useState<string | null>(null);
   const month = isMonth(props.place.month) ? props.place.month : fallback;
-  const [cells, setCells] = useState<WorkbenchCell[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { cells, error, setError, reload: load } = useMonthCells(
+    month,
+    'recon.workbench',
+    (from, to) => call('recon.workbench', { from, to }),
+    RELOAD_SCOPES,
+  );
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const run = useJob();
@@ -55,39 +62,6 @@ export function Workbench(props: { place: ReconPlace }) {
     setTo(days[days.length - 1]!);
   }, [month]);
 
-  const shown = useRef<string | null>(null);
-  const load = useCallback(async () => {
-    if (!month) return;
-    const days = daysOf(month);
-    try {
-      const result = await call('recon.workbench', { from: days[0]!, to: days[days.length - 1]! });
-      if (shown.current === month) setCells(result);
-      setError(null);
-    } catch (e) {
-      setError(toApiError(e, 'recon.workbench'));
-    }
-  }, [month]);
-
-  useEffect(() => {
-    shown.current = month;
-    setCells(null);
-    void load();
-  }, [load, month]);
-
-  useEffect(() => {
-    let timer: number | null = null;
-    const off = onEvent((e) => {
-      if (e.type !== 'data-changed' || (e.scope !== 'recon' && e.scope !== 'statements') || timer !== null) return;
-      timer = window.setTimeout(() => {
-        timer = null;
-        void load();
-      }, 700);
-    });
-    return () => {
-      off();
-      if (timer !== null) window.clearTimeout(timer);
-    };
-  }, [load]);
 
   const startRun = async () => {
     if (!user) return;

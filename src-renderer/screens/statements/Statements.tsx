@@ -1,16 +1,17 @@
 // Statements (对账单): the import with its preview, the statement calendar of a month (days × the
 // seven channels), and a channel-day's files and lines. The month, day, channel and file live in
 // the address (#/statements?month=2026-10&day=2026-10-03&channel=lakala), like the order picture.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CalendarCell } from '../../../src-main/api/contract';
-import { call, onEvent, toApiError, type ApiError } from '../../api/client';
+import { call, toApiError } from '../../api/client';
 import { ErrorBox } from '../../components/ErrorBox';
 import { navigate, type Route } from '../../router';
 import { useSession } from '../../session';
 import { Calendar, stateCounts } from './Calendar';
 import { ChannelDay } from './ChannelDay';
 import { ImportPanel } from './ImportPanel';
-import { addMonths, daysOf, isMonth, monthTitle, shanghaiToday } from './month';
+import { addMonths, isMonth, monthTitle, shanghaiToday } from './month';
+import { useMonthCells } from './useMonthCells';
 import './statements.css';
 
 const STATES: CalendarCell['state'][] = ['imported', 'downloaded', 'pending', 'superseded', 'missing'];
@@ -33,6 +34,9 @@ export async function latestMonth(): Promise<string> {
   return latestPayment ? latestPayment.slice(0, 7) : shanghaiToday().slice(0, 7);
 }
 
+// New files (an import here or elsewhere, a download): the calendar follows.
+const RELOAD_SCOPES = ['statements'];
+
 export function Statements(props: { route: Route }) {
   const { t, lang, label } = useSession();
   const params = props.route.params;
@@ -42,8 +46,12 @@ export function Statements(props: { route: Route }) {
   const fileParam = Number(params.get('file')) || null;
   const [fallback, setFallback] = useState<string | null>(null);
   const month = isMonth(monthParam) ? monthParam : fallback;
-  const [cells, setCells] = useState<CalendarCell[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { cells, error, setError, reload: load } = useMonthCells(
+    month,
+    'statements.calendar',
+    (from, to) => call('statements.calendar', { from, to }),
+    RELOAD_SCOPES,
+  );
 
   useEffect(() => {
     if (month) return;
@@ -61,40 +69,6 @@ export function Statements(props: { route: Route }) {
     };
   }, [month]);
 
-  const shown = useRef<string | null>(null);
-  const load = useCallback(async () => {
-    if (!month) return;
-    const days = daysOf(month);
-    try {
-      const result = await call('statements.calendar', { from: days[0]!, to: days[days.length - 1]! });
-      if (shown.current === month) setCells(result);
-      setError(null);
-    } catch (e) {
-      setError(toApiError(e, 'statements.calendar'));
-    }
-  }, [month]);
-
-  useEffect(() => {
-    shown.current = month;
-    setCells(null);
-    void load();
-  }, [load, month]);
-
-  // New files (an import here or elsewhere, a download): the calendar follows, at most every 0.7 s.
-  useEffect(() => {
-    let timer: number | null = null;
-    const unsubscribe = onEvent((e) => {
-      if (e.type !== 'data-changed' || e.scope !== 'statements' || timer !== null) return;
-      timer = window.setTimeout(() => {
-        timer = null;
-        void load();
-      }, 700);
-    });
-    return () => {
-      unsubscribe();
-      if (timer !== null) window.clearTimeout(timer);
-    };
-  }, [load]);
 
   const go = (p: { month?: string | null; day?: string | null; channel?: string | null; file?: number | null }) =>
     navigate('statements', {
