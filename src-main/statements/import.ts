@@ -205,8 +205,15 @@ export async function importFile(store: Store, input: ImportInput, opts: ImportO
       return reject(`--date "${opts.date}" is not a date YYYY-MM-DD`);
     const size = input.bytes ? input.bytes.byteLength : (await stat(input.path!)).size;
     if (size === 0) return reject(`${input.fileName} is empty`, { code: 'empty' });
-    const hash = await hashOf(input);
-    const existing = await fileByHash(store.read, hash);
+    let hash = await hashOf(input);
+    let existing = await fileByHash(store.read, hash);
+    // A file with no lines names no day (a header-only cash register on a holiday has the same bytes
+    // every day): its identity is its bytes plus the day the user gives, so each day's copy is kept
+    // and the same file for the same day is still recognised.
+    if (existing && existing.lineCount === 0 && opts.date && existing.businessDate !== opts.date) {
+      hash = createHash('sha256').update(`${hash}\n${opts.date}`).digest('hex');
+      existing = await fileByHash(store.read, hash);
+    }
     if (existing) {
       Object.assign(report, {
         status: 'duplicate',

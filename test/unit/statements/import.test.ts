@@ -227,4 +227,25 @@ describe('importing statements', () => {
     expect(await fingerprint(store)).toBe(await fingerprint(await openStore(':memory:')));
     await store.close();
   });
+  it('keeps a header-only file once per day the user gives it for, and recognises it again for that day', async () => {
+    const store = await openStore(':memory:');
+    // The cash register of a day without cash: only its two header rows, the same bytes every day.
+    const empty = '\ufeff业务日期,交付中心编码,收款时间,订单号,款项,金额,收银员工号,收款单号,缴款单号,备注\n\n缴款单号,缴款日期,交付中心编码,存入账号后四位,金额,笔数\n';
+    const first = await one(store, bytes('cash-register-20261004.csv', empty), { channel: 'cash', date: '2026-10-04' });
+    expect(first).toMatchObject({ status: 'imported', channel: 'cash', businessDate: '2026-10-04', lines: 0 });
+    const next = await one(store, bytes('cash-register-20261005.csv', empty), { channel: 'cash', date: '2026-10-05' });
+    expect(next).toMatchObject({ status: 'imported', businessDate: '2026-10-05', lines: 0 });
+    const before = await fingerprint(store);
+    expect(await one(store, bytes('again.csv', empty), { channel: 'cash', date: '2026-10-05' })).toMatchObject({
+      status: 'duplicate',
+      businessDate: '2026-10-05',
+    });
+    expect(await one(store, bytes('again.csv', empty), { channel: 'cash', date: '2026-10-04' })).toMatchObject({
+      status: 'duplicate',
+      businessDate: '2026-10-04',
+    });
+    expect(await fingerprint(store)).toBe(before);
+    expect((await listFiles(store.read)).map((f) => f.businessDate).sort()).toEqual(['2026-10-04', '2026-10-05']);
+    await store.close();
+  });
 });
