@@ -11,8 +11,8 @@ test('a wrong central token: the sync fails with a message a person can act on',
   try {
     await openApp(page, '#/settings');
     await page.getByTestId('central-token').fill('not-the-right-token');
-    await page.getByTestId('settings').getByRole('button', { name: '保存' }).click();
-    await expect(page.getByTestId('settings')).toContainText('已保存');
+    await page.getByTestId('central-save').click();
+    await expect(page.getByTestId('central-form')).toContainText('已保存');
     await expect(page.getByTestId('central-token')).toHaveValue('');
 
     await page.getByTestId('nav-overview').click();

@@ -84,7 +84,7 @@ export function Settings() {
       <div className="settings-grid">
         <section className="card">
           <h2>{t('settings.central')}</h2>
-          <form className="form" onSubmit={(e) => void saveCentral(e)}>
+          <form className="form" onSubmit={(e) => void saveCentral(e)} data-testid="central-form">
             <label className="field">
               <span className="field-label">{t('settings.centralUrl')}</span>
               <input
@@ -120,7 +120,7 @@ export function Settings() {
               <span className="field-hint">{t('settings.tokenWriteOnly')}</span>
             </div>
             <div className="form-actions">
-              <button type="submit" className="btn btn-primary" disabled={!user || !changed || busy}>
+              <button type="submit" className="btn btn-primary" disabled={!user || !changed || busy} data-testid="central-save">
                 {t('common.save')}
               </button>
               {savedCentral && <span className="ok-text">{t('common.saved')}</span>}
