@@ -223,7 +223,11 @@ function Preview() {
                       <td className="mono">{p.xblnr ?? `${label('channel', p.channel)} ${p.businessDate}`}</td>
                       <td className="num">{p.lineNo ?? ''}</td>
                       <td className="mono">{p.field}</td>
-                      <td>{p.message}</td>
+                      <td>
+                        {p.field === 'recon'
+                          ? t('journal.report.provisional', { channel: label('channel', p.channel), date: p.businessDate })
+                          : p.message}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
